@@ -1,0 +1,79 @@
+# Helpers for dom0's /init and the tests in /xvm/tests.d (busybox sh).
+# Under TCG every fork+exec is expensive: polling uses shell builtins
+# (read < /proc/uptime, case) and 0.25 s sleeps.
+
+XVM_FAILS=0
+
+# Sets NOW to the uptime in centiseconds.
+xvm_now() {
+  read -r _xvm_up _ < /proc/uptime
+  NOW=${_xvm_up%.*}${_xvm_up#*.}
+  while :; do case $NOW in 0?*) NOW=${NOW#0} ;; *) break ;; esac; done
+}
+
+# Prints the uptime in seconds (e.g. 12.34).
+xvm_uptime() {
+  read -r _xvm_up _ < /proc/uptime
+  echo "$_xvm_up"
+}
+
+# A timing marker that boot.sh picks up: XVM-MARK name t=uptime.
+xvm_mark() {
+  read -r _xvm_up _ < /proc/uptime
+  echo "XVM-MARK $1 t=$_xvm_up"
+}
+
+xvm_ok()   { echo "XVM-CHECK ok $*"; }
+xvm_fail() { echo "XVM-CHECK FAIL $*"; XVM_FAILS=$((XVM_FAILS + 1)); }
+xvm_info() { echo "XVM-INFO $*"; }
+
+# xvm_check NAME CMD...: runs CMD, records ok/FAIL.
+xvm_check() {
+  _xvm_name=$1; shift
+  if "$@"; then xvm_ok "$_xvm_name"; return 0; fi
+  xvm_fail "$_xvm_name (command: $*)"
+  return 1
+}
+
+# xvm_wait_text FILE TEXT SECONDS: waits until a line of FILE contains
+# TEXT; sets MATCH to that line. Builtins only.
+xvm_wait_text() {
+  _f=$1 _t=$2
+  xvm_now; _end=$((NOW + $3 * 100))
+  while :; do
+    if [ -r "$_f" ]; then
+      while IFS= read -r _l || [ -n "$_l" ]; do
+        case $_l in *"$_t"*) MATCH=$_l; return 0 ;; esac
+      done < "$_f"
+    fi
+    xvm_now
+    [ "$NOW" -ge "$_end" ] && return 1
+    sleep 0.25
+  done
+}
+
+# xvm_wait_path TEST PATH SECONDS: waits until [ TEST PATH ] holds.
+xvm_wait_path() {
+  xvm_now; _end=$((NOW + $3 * 100))
+  while ! [ "$1" "$2" ]; do
+    xvm_now
+    [ "$NOW" -ge "$_end" ] && return 1
+    sleep 0.25
+  done
+  return 0
+}
+
+# Prints the lines of FILE holding TEXT, prefixed (builtins only).
+xvm_show_lines() {
+  [ -r "$1" ] || return 0
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    case $_l in *"$2"*) echo "$3$_l" ;; esac
+  done < "$1"
+}
+
+# Ends a test: exit status 0 only when no check failed.
+xvm_finish() {
+  if [ "$XVM_FAILS" -eq 0 ]; then exit 0; fi
+  echo "XVM-INFO $XVM_FAILS check(s) failed"
+  exit 1
+}
