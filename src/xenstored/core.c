@@ -1,0 +1,42 @@
+#include "core.h"
+
+#include <talloc.h>
+
+#include "config.h"
+#include "connection.h"
+#include "domain.h"
+#include "node_ops.h"
+#include "perms.h"
+#include "persist.h"
+#include "store.h"
+#include "watch.h"
+
+void core_init(void)
+{
+	struct xs_perm root = { 0, XS_PERM_NONE };
+	struct perms *perms = perms_intern(&root, 1);
+
+	store_init(perms);
+	perms_unref(perms);
+	watch_init();
+	domain_init();
+}
+
+void core_setup(void)
+{
+	node_setup_structure();
+}
+
+void core_fini(void)
+{
+	while (!list_empty(&connections)) {
+		struct connection *c = list_entry(connections.next,
+						  struct connection, list);
+		c->busy = 0;
+		talloc_free(c);
+	}
+	persist_close();
+	store_fini();
+	watch_fini();
+	domain_fini();
+}

@@ -1,0 +1,87 @@
+#include "path.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "connection.h"
+#include "config.h"
+#include "util.h"
+#include "wire.h"
+
+bool path_chars_valid(const char *p)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+				 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/_@";
+	return p[strspn(p, ok)] == '\0';
+}
+
+int path_domain_home(unsigned int domid, char *buf, size_t len)
+{
+	return snprintf(buf, len, "/local/domain/%u", domid);
+}
+
+int path_canonical(const struct connection *conn, const char *in,
+		   bool allow_special, char *buf, size_t buflen)
+{
+	size_t len, rel_len;
+	unsigned int domid;
+	int home_len = 0, off = 0;
+
+	if (in[0] == '/' || (allow_special && in[0] == '@')) {
+		len = strlen(in);
+		if (len + 1 > buflen)
+			goto invalid;
+		memcpy(buf, in, len + 1);
+	} else {
+		home_len = path_domain_home(conn->domid, buf, buflen);
+		len = strlen(in);
+		if (!len || home_len + 1 + len + 1 > buflen)
+			goto invalid;
+		buf[home_len] = '/';
+		memcpy(buf + home_len + 1, in, len + 1);
+		len += home_len + 1;
+	}
+
+	if (buf[0] == '/') {
+		if (len > 1 && buf[len - 1] == '/')
+			goto invalid;
+		if (strstr(buf, "//"))
+			goto invalid;
+	}
+	if (!path_chars_valid(buf))
+		goto invalid;
+	if (len > XENSTORE_ABS_PATH_MAX)
+		goto invalid;
+
+	/* The path quota counts what lies below a domain's home. */
+	if (sscanf(buf, "/local/domain/%5u/%n", &domid, &off) != 1)
+		off = 0;
+	rel_len = len - off;
+	if (conn_is_unprivileged(conn) && rel_len > config.quota_path_max)
+		goto invalid;
+	return (int)len;
+
+invalid:
+	errno = EINVAL;
+	return -1;
+}
+
+size_t path_parent_len(const char *path, size_t len)
+{
+	const char *slash = memrchr(path, '/', len);
+
+	if (!slash || slash == path)
+		return 1;
+	return slash - path;
+}
+
+bool path_is_child(const char *path, const char *ancestor)
+{
+	size_t alen = strlen(ancestor);
+
+	if (alen == 1 && ancestor[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, ancestor, alen) == 0 &&
+	       (path[alen] == '/' || path[alen] == '\0');
+}

@@ -1,0 +1,185 @@
+/* Request dispatch: the table of handlers with their flags, argument
+ * helpers, replies, and watch firing after the reply. */
+#include "request.h"
+
+#include <errno.h>
+#include <string.h>
+#include <talloc.h>
+
+#include "connection.h"
+#include "control.h"
+#include "domain.h"
+#include "log.h"
+#include "node_ops.h"
+#include "persist.h"
+#include "transaction.h"
+#include "util.h"
+#include "watch.h"
+
+#define FLAG_PRIV   0x1  /* privileged connections only (else EACCES) */
+#define FLAG_NOTID  0x2  /* the transaction id is ignored */
+#define FLAG_WRITE  0x4  /* may change the store */
+
+struct handler {
+	int (*fn)(struct request *req);
+	unsigned int flags;
+};
+
+static const struct handler handlers[XS_TYPE_COUNT] = {
+	[XS_CONTROL]              = { do_control, FLAG_PRIV | FLAG_NOTID },
+	[XS_DIRECTORY]            = { do_directory, 0 },
+	[XS_READ]                 = { do_read, 0 },
+	[XS_GET_PERMS]            = { do_get_perms, 0 },
+	[XS_WATCH]                = { do_watch, FLAG_NOTID },
+	[XS_UNWATCH]              = { do_unwatch, FLAG_NOTID },
+	[XS_TRANSACTION_START]    = { do_transaction_start, 0 },
+	[XS_TRANSACTION_END]      = { do_transaction_end, FLAG_WRITE },
+	[XS_INTRODUCE]            = { do_introduce, FLAG_PRIV | FLAG_NOTID },
+	[XS_RELEASE]              = { do_release, FLAG_PRIV | FLAG_NOTID | FLAG_WRITE },
+	[XS_GET_DOMAIN_PATH]      = { do_get_domain_path, FLAG_NOTID },
+	[XS_WRITE]                = { do_write, FLAG_WRITE },
+	[XS_MKDIR]                = { do_mkdir, FLAG_WRITE },
+	[XS_RM]                   = { do_rm, FLAG_WRITE },
+	[XS_SET_PERMS]            = { do_set_perms, FLAG_WRITE },
+	[XS_IS_DOMAIN_INTRODUCED] = { do_is_domain_introduced, FLAG_PRIV | FLAG_NOTID },
+	[XS_RESUME]               = { do_resume, FLAG_PRIV | FLAG_NOTID },
+	[XS_SET_TARGET]           = { do_set_target, FLAG_PRIV | FLAG_NOTID },
+	[XS_RESET_WATCHES]        = { do_reset_watches, FLAG_NOTID },
+	[XS_DIRECTORY_PART]       = { do_directory_part, 0 },
+};
+
+void *req_ctx(struct request *req)
+{
+	if (!req->ctx) {
+		req->ctx = talloc_new(NULL);
+		if (!req->ctx)
+			xs_fatal("out of memory");
+	}
+	return req->ctx;
+}
+
+unsigned int req_strings(const struct request *req, const char **vec,
+			 unsigned int max)
+{
+	unsigned int n = 0;
+	uint32_t off = 0;
+
+	while (n < max && off < req->len) {
+		const char *nul = memchr(req->data + off, '\0', req->len - off);
+		if (!nul)
+			break;
+		vec[n++] = req->data + off;
+		off = (uint32_t)(nul - req->data) + 1;
+	}
+	return n;
+}
+
+unsigned int req_count_strings(const struct request *req)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < req->len; i++)
+		n += req->data[i] == '\0';
+	return n;
+}
+
+const char *req_onearg(const struct request *req)
+{
+	if (!req->len || memchr(req->data, '\0', req->len) != req->data + req->len - 1)
+		return NULL;
+	return req->data;
+}
+
+void reply(struct request *req, const void *data, size_t len)
+{
+	conn_queue_msg(req->conn, req->hdr.type, req->hdr.req_id, req->hdr.tx_id,
+		       data, len, false);
+	req->replied = true;
+}
+
+void reply_ok(struct request *req)
+{
+	reply(req, "OK", 3);
+}
+
+void reply_str(struct request *req, const char *s)
+{
+	reply(req, s, strlen(s) + 1);
+}
+
+void req_record_change(struct request *req, const char *path, size_t len,
+		       bool exact, struct perms *old_perms)
+{
+	struct change *c;
+
+	if (!watch_count())
+		return;
+	c = talloc(req_ctx(req), struct change);
+	if (!c || !(c->path = talloc_strndup(c, path, len)))
+		xs_fatal("out of memory");
+	c->next = NULL;
+	c->exact = exact;
+	c->old_perms = old_perms ? perms_ref(old_perms) : NULL;
+	*req->changes_tail = c;
+	req->changes_tail = &c->next;
+}
+
+static void send_error(struct request *req, int err)
+{
+	const char *s = wire_error_string(err);
+
+	conn_queue_msg(req->conn, XS_ERROR, req->hdr.req_id, req->hdr.tx_id,
+		       s, strlen(s) + 1, false);
+}
+
+void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
+		    const char *payload)
+{
+	struct request req;
+	const struct handler *h = NULL;
+	int err = 0;
+
+	memset(&req, 0, sizeof(req));
+	req.conn = conn;
+	req.hdr = *hdr;
+	req.data = payload;
+	req.len = hdr->len;
+	req.changes_tail = &req.changes;
+
+	if (trace_enabled())
+		trace_msg("IN", conn->id, hdr->type, hdr->req_id, hdr->tx_id,
+			  payload, hdr->len);
+
+	if (hdr->type < XS_TYPE_COUNT && handlers[hdr->type].fn)
+		h = &handlers[hdr->type];
+	if (!h) {
+		xs_log_ratelimited(&conn->log_ratelimit, LOG_NOTICE,
+				   "connection %lu: unknown request type %u",
+				   conn->id, hdr->type);
+		err = ENOSYS;
+	} else if ((h->flags & FLAG_PRIV) && !conn->privileged) {
+		err = EACCES;
+	} else if (!(h->flags & FLAG_NOTID)) {
+		req.txn = transaction_lookup(conn, hdr->tx_id, &err);
+	}
+
+	if (!err) {
+		bool batch = h->flags & FLAG_WRITE;
+		if (batch)
+			persist_begin();
+		err = h->fn(&req);
+		if (batch)
+			persist_commit();
+	}
+	if (err)
+		send_error(&req, err);
+	else if (!req.replied)
+		xs_fatal("handler for %s sent no reply", wire_type_name(hdr->type));
+
+	/* The reply is queued: now the events the request caused. */
+	for (struct change *c = req.changes; c; c = c->next) {
+		watch_fire(c->path, c->exact, c->old_perms);
+		perms_unref(c->old_perms);
+	}
+	talloc_free(req.ctx);
+}
