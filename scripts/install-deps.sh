@@ -6,8 +6,9 @@ set -eu
 what=${1:-all}
 
 build_pkgs="meson ninja-build pkg-config gcc gettext libevent-dev libtalloc-dev
- libtdb-dev libglib2.0-dev libxen-dev libxml2-dev libvirt-dev libtirpc-dev"
-test_pkgs="xenstore-utils xen-utils-4.17 valgrind clang libclang-rt-14-dev
+ libtdb-dev libglib2.0-dev libxen-dev libxml2-dev libvirt-dev libtirpc-dev
+ xenstore-utils"
+test_pkgs="xen-utils-4.17 valgrind clang libclang-rt-14-dev
  libxml2-utils libvirt-clients python3 python3-libvirt procps util-linux
  qemu-system-x86 busybox-static cpio"
 
@@ -30,6 +31,6 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+apt-get update -q >/dev/null
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+apt-get install -y -q --no-install-recommends $missing >/dev/null

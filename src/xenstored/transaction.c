@@ -30,6 +30,7 @@ struct tnode {
 	size_t len;
 	uint32_t hash;
 	uint32_t depth;
+	uint32_t seq;             /* order of creation/change in the transaction */
 	uint64_t base_gen;        /* store generation when first seen; 0 absent */
 	uint64_t base_kids_gen;   /* children generation, if kids_read */
 	uint64_t kids_copy_gen;   /* children generation when kids was copied */
@@ -51,6 +52,7 @@ struct transaction {
 	struct tnode **tab;
 	size_t tab_size, count;
 	bool structural;          /* any node created or deleted */
+	uint32_t next_seq;
 	int own_delta;            /* nodes created - deleted owned by conn */
 };
 
@@ -329,6 +331,7 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 	talloc_free(t->kids);
 	t->present = true;
 	t->changed = true;
+	t->seq = txn->next_seq++;
 	t->value = talloc_memdup(t, value ? value : "", vlen + 1);
 	t->value[vlen] = '\0';
 	if (vlen && value)
@@ -345,9 +348,10 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 
 /* The overlay holds the node's value and permissions since its first
  * access: changing it is marking it. */
-static void make_changed(struct tnode *t, struct view *v)
+static void make_changed(struct transaction *txn, struct tnode *t)
 {
-	(void)v;
+	if (!t->changed)
+		t->seq = txn->next_seq++;
 	t->changed = true;
 }
 
@@ -357,7 +361,7 @@ int tx_set_value(struct transaction *txn, const char *path, size_t len,
 	struct tnode *t = v->t;
 
 	(void)txn; (void)path; (void)len;
-	make_changed(t, v);
+	make_changed(txn, t);
 	talloc_free(t->value);
 	t->value = talloc_size(t, vlen + 1);
 	if (!t->value)
@@ -374,7 +378,7 @@ int tx_set_perms(struct transaction *txn, const char *path, size_t len,
 	struct tnode *t = v->t;
 
 	(void)path; (void)len;
-	make_changed(t, v);
+	make_changed(txn, t);
 	if (perms_owner(t->perms) == txn->conn->domid)
 		txn->own_delta--;
 	if (perms_owner(perms) == txn->conn->domid)
@@ -512,7 +516,9 @@ static int cmp_depth(const void *a, const void *b)
 	const struct tnode *x = *(struct tnode *const *)a;
 	const struct tnode *y = *(struct tnode *const *)b;
 
-	return (x->depth > y->depth) - (x->depth < y->depth);
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
 static int tx_check(struct transaction *txn)
