@@ -75,6 +75,7 @@ void xvmConfError(GError **error, virErrorNumber code, const char *fmt, ...)
 #define XVM_DOMAIN_MAX_VIDEOS        16
 #define XVM_DOMAIN_MAX_BOOT_DEVS     4
 #define XVM_DOMAIN_MAX_IPS           64    /* <ip> per interface */
+#define XVM_DOMAIN_MAX_CONTROLLERS   64
 #define XVM_DOMAIN_MAX_METADATA_BYTES (1024 * 1024)
 #define XVM_CPUSET_MAX_CPUS          4096  /* host CPU ids are < this */
 
@@ -104,7 +105,8 @@ typedef enum {
 XVM_ENUM_DECL(xvmTristateSwitch);
 
 typedef enum {
-    XVM_DOMAIN_OS_TYPE_XEN = 0,           /* "xen": PV ("linux" accepted on input) */
+    XVM_DOMAIN_OS_TYPE_XEN = 0,           /* "xen": PV ("linux" accepted on input;
+                                             written as "linux" like libvirt) */
     XVM_DOMAIN_OS_TYPE_XENPVH,            /* "xenpvh": PVH */
     XVM_DOMAIN_OS_TYPE_HVM,               /* "hvm": fully virtualised */
     XVM_DOMAIN_OS_TYPE_LAST
@@ -230,6 +232,15 @@ typedef enum {
 XVM_ENUM_DECL(xvmDomainDiskFormat);
 
 typedef enum {
+    XVM_DOMAIN_CONTROLLER_TYPE_IDE = 0,   /* "ide" */
+    XVM_DOMAIN_CONTROLLER_TYPE_SCSI,      /* "scsi" */
+    XVM_DOMAIN_CONTROLLER_TYPE_USB,       /* "usb" */
+    XVM_DOMAIN_CONTROLLER_TYPE_XENBUS,    /* "xenbus" (maxGrantFrames, maxEventChannels) */
+    XVM_DOMAIN_CONTROLLER_TYPE_LAST
+} xvmDomainControllerType;
+XVM_ENUM_DECL(xvmDomainControllerType);
+
+typedef enum {
     XVM_DOMAIN_NET_TYPE_BRIDGE = 0,       /* "bridge"   <source bridge=.../> */
     XVM_DOMAIN_NET_TYPE_ETHERNET,         /* "ethernet" (script only) */
     XVM_DOMAIN_NET_TYPE_NETWORK,          /* "network"  <source network=.../> */
@@ -315,6 +326,7 @@ typedef struct {
 typedef struct {
     xvmDomainClockOffset offset;
     long long adjustment;            /* seconds, offset == VARIABLE */
+    gboolean adjustment_reset;       /* utc/localtime: adjustment='reset' */
     xvmDomainClockBasis basis;       /* offset == VARIABLE */
 } xvmDomainClockDef;
 
@@ -333,7 +345,22 @@ typedef struct {
     xvmDomainDiskBus bus;            /* <target bus=...> */
     gboolean readonly;               /* <readonly/> */
     gboolean shareable;              /* <shareable/> */
+    gboolean has_address;            /* <address type='drive' .../> */
+    guint addr_controller, addr_bus, addr_target, addr_unit;
 } xvmDomainDiskDef;
+
+typedef struct {
+    xvmDomainControllerType type;
+    guint index;
+    char *model;                     /* <controller model=...>, NULL: absent */
+    guint max_grant_frames;          /* xenbus: 0 = absent */
+    guint max_event_channels;        /* xenbus: 0 = absent */
+} xvmDomainControllerDef;
+
+typedef struct {
+    char *address;                   /* textual IPv4 or IPv6 address, validated */
+    guint prefix;                    /* 0: absent */
+} xvmDomainNetIPDef;
 
 typedef struct {
     xvmDomainNetType type;
@@ -343,7 +370,7 @@ typedef struct {
     char *script;                    /* <script path=.../> */
     char *model;                     /* <model type=.../> (e.g. netfront, e1000) */
     char *ifname;                    /* <target dev=.../> (vifname) */
-    GPtrArray *ips;                  /* char* <ip address=.../>, textual, validated */
+    GPtrArray *ips;                  /* xvmDomainNetIPDef* <ip address=... prefix=.../> */
 } xvmDomainNetDef;
 
 typedef struct {
@@ -409,12 +436,14 @@ typedef struct {
 
     char *emulator;                  /* <devices><emulator> */
     GPtrArray *disks;                /* xvmDomainDiskDef* */
+    GPtrArray *controllers;          /* xvmDomainControllerDef* */
     GPtrArray *nets;                 /* xvmDomainNetDef* */
     GPtrArray *serials;              /* xvmDomainChrDef* (device SERIAL) */
     GPtrArray *consoles;             /* xvmDomainChrDef* (device CONSOLE) */
     GPtrArray *inputs;               /* xvmDomainInputDef* */
     GPtrArray *graphics;             /* xvmDomainGraphicsDef* */
     GPtrArray *videos;               /* xvmDomainVideoDef* */
+    gboolean memballoon;             /* <memballoon model='xen'/> */
 } xvmDomainDef;
 
 /* Lifetime. New() gives an empty definition: id -1, every array allocated
@@ -424,6 +453,10 @@ void xvmDomainDefFree(xvmDomainDef *def);
 
 xvmDomainDiskDef *xvmDomainDiskDefNew(void);
 void xvmDomainDiskDefFree(xvmDomainDiskDef *disk);
+xvmDomainControllerDef *xvmDomainControllerDefNew(xvmDomainControllerType type);
+void xvmDomainControllerDefFree(xvmDomainControllerDef *controller);
+xvmDomainNetIPDef *xvmDomainNetIPDefNew(const char *address, guint prefix);
+void xvmDomainNetIPDefFree(xvmDomainNetIPDef *ip);
 xvmDomainNetDef *xvmDomainNetDefNew(void);
 void xvmDomainNetDefFree(xvmDomainNetDef *net);
 xvmDomainChrDef *xvmDomainChrDefNew(xvmDomainChrDevice device);
@@ -440,6 +473,8 @@ void xvmDomainVcpuPinDefFree(xvmDomainVcpuPinDef *pin);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainDef, xvmDomainDefFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainDiskDef, xvmDomainDiskDefFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainNetDef, xvmDomainNetDefFree)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainControllerDef, xvmDomainControllerDefFree)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainNetIPDef, xvmDomainNetIPDefFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainChrDef, xvmDomainChrDefFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainGraphicsDef, xvmDomainGraphicsDefFree)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainInputDef, xvmDomainInputDefFree)
