@@ -19,6 +19,10 @@
 #include "persist.h"
 #include "transport.h"
 #include "util.h"
+#ifdef HAVE_PLATFORM_XEN
+#include "platform.h"
+#include "ring.h"
+#endif
 
 #ifndef XVM_VERSION
 #define XVM_VERSION "unknown"
@@ -264,6 +268,24 @@ int main(int argc, char **argv)
 		       config.socket_path, strerror(errno));
 		return 1;
 	}
+#ifdef HAVE_PLATFORM_XEN
+	/* On a Xen host: domain rings, and dom0's own ring. */
+	if (!config.no_domain_init &&
+	    (!access("/dev/xen/privcmd", F_OK) || !access("/proc/xen/xsd_kva", F_OK))) {
+		struct xs_platform *xen = platform_xen_open();
+
+		if (!xen || ring_init(base, xen)) {
+			xs_log(LOG_ERR, _("xenstored: cannot open Xen's event channels, "
+			       "grant tables or control interface: %s"), strerror(errno));
+			return 1;
+		}
+		if (ring_init_master()) {
+			xs_log(LOG_ERR, _("xenstored: cannot connect dom0's ring "
+			       "(/proc/xen/xsd_kva, xsd_port): %s"), strerror(errno));
+			return 1;
+		}
+	}
+#endif
 	if (config.pid_file && write_pid_file(config.pid_file)) {
 		xs_log(LOG_ERR, _("xenstored: cannot write pid file %s: %s"),
 		       config.pid_file, strerror(errno));
@@ -279,6 +301,9 @@ int main(int argc, char **argv)
 
 	socket_shutdown();
 	core_fini();
+#ifdef HAVE_PLATFORM_XEN
+	ring_shutdown();
+#endif
 	for (int i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	event_base_free(base);
