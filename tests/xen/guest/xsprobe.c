@@ -34,6 +34,8 @@
 #include <xen/io/xs_wire.h>
 
 #define MAX_EVENTS 16
+#define QUOTA_FANOUT 100     /* children per directory in the quota test */
+#define QUOTA_WINDOW 8       /* quota-test requests in flight */
 
 struct reply {
     struct xsd_sockmsg hdr;
@@ -328,7 +330,7 @@ int main(int argc, char **argv)
     const char *dev = NULL, *sock = NULL;
     unsigned long maxnodes = 5000;
     static struct reply r;
-    char domid[32] = "", dompath[128], path[256];
+    char domid[32] = "", dompath[128];
     int opt;
 
     while ((opt = getopt(argc, argv, "d:s:n:t:")) != -1) {
@@ -465,35 +467,81 @@ int main(int argc, char **argv)
         }
     }
 
-    /* 8. Node quota: write new nodes until xenstored refuses. */
+    /*
+     * 8. Node quota: write new nodes until xenstored refuses. The nodes are
+     * spread over directories of QUOTA_FANOUT children (q/<n/F>/<n%F>), so
+     * what stops us is the per-domain node count (C xenstored: 1000 by
+     * default, -E), not the size limit of one node (its children list,
+     * 2048 bytes by default, -S). Requests are pipelined, QUOTA_WINDOW in
+     * flight, which also exercises the ring with several messages queued.
+     */
     {
-        unsigned long n;
-        int transport_err = 0;
+        unsigned long sent = 0, done = 0, ok = 0, err_at = 0;
+        unsigned int inflight = 0;
+        int transport_err = 0, stop = 0;
         char quota_err[32] = "";
+        static char buf[QUOTA_WINDOW][sizeof(struct xsd_sockmsg) + 64];
+        uint32_t first_id = next_req_id;
 
-        for (n = 0; n < maxnodes; n++) {
-            snprintf(path, sizeof(path), "data/xsprobe/q/%lu", n);
-            if (xs_write_tx(0, path, "x", &r) < 0) {
+        current_op = "quota writes";
+        while ((!stop && sent < maxnodes) || inflight > 0) {
+            while (!stop && sent < maxnodes && inflight < QUOTA_WINDOW) {
+                char *b = buf[sent % QUOTA_WINDOW];
+                struct xsd_sockmsg *h = (struct xsd_sockmsg *)b;
+                int l = snprintf(b + sizeof(*h), 64, "data/xsprobe/q/%lu/%lu",
+                                 sent / QUOTA_FANOUT, sent % QUOTA_FANOUT);
+                memcpy(b + sizeof(*h) + l + 1, "x", 1);  /* path\0value */
+                h->type = XS_WRITE;
+                h->req_id = first_id + (uint32_t)sent;
+                h->tx_id = 0;
+                h->len = (uint32_t)l + 2;
+                alarm(op_timeout);
+                if (write_all(b, sizeof(*h) + h->len) < 0) {
+                    transport_err = errno;
+                    stop = 1;
+                    break;
+                }
+                sent++;
+                inflight++;
+            }
+            if (inflight == 0)
+                break;
+            alarm(op_timeout);
+            if (read_msg(&r) < 0) {
                 transport_err = errno;
                 break;
             }
+            alarm(0);
+            if (r.hdr.type == XS_WATCH_EVENT)
+                continue;
+            inflight--;
+            done++;
             if (r.hdr.type == XS_ERROR) {
-                snprintf(quota_err, sizeof(quota_err), "%.20s", r.body);
-                break;
+                if (!quota_err[0]) {
+                    snprintf(quota_err, sizeof(quota_err), "%.20s", r.body);
+                    err_at = r.hdr.req_id - first_id;
+                }
+                stop = 1;
+            } else {
+                ok++;
             }
         }
+        alarm(0);
+        next_req_id = first_id + (uint32_t)sent;
         if (transport_err)
-            report(0, "quota", "transport error after %lu nodes: %s", n,
+            report(0, "quota", "transport error after %lu replies: %s", done,
                    strerror(transport_err));
         else if (privileged)
             skip("quota", "privileged connection has no quota");
         else if (strcmp(quota_err, "ENOSPC") == 0 || strcmp(quota_err, "EQUOTA") == 0 ||
                  strcmp(quota_err, "E2BIG") == 0)
-            report(1, "quota", "error %s after %lu new nodes", quota_err, n);
+            report(1, "quota", "error %s after %lu new nodes (+%lu directories; "
+                   "first refused: node #%lu)", quota_err, ok,
+                   (ok + QUOTA_FANOUT - 1) / QUOTA_FANOUT + 1, err_at);
         else if (quota_err[0])
-            report(0, "quota", "unexpected error %s after %lu nodes", quota_err, n);
+            report(0, "quota", "unexpected error %s after %lu nodes", quota_err, ok);
         else
-            report(0, "quota", "no quota error after %lu nodes", n);
+            report(0, "quota", "no quota error after %lu nodes", ok);
     }
 
     /* 9. The connection still works after the quota error. */

@@ -43,8 +43,8 @@ done
 xvm_wait_text "$LOG" "XVM-GUEST-XS PASS quota" 0 && xvm_info "quota answer: ${MATCH#*quota }"
 
 # The daemon's quota settings and the guest's usage, for the record.
-xenstore-control quota 2>&1 | sed 's/^/XVM-INFO quota: /' | tr -s ' \t' ' ' | grep -iE 'nodes|entr|domain|watch|trans|memory|perm' | head -n 12
-xenstore-control quota $domid 2>&1 | sed "s/^/XVM-INFO quota of domain $domid: /" | tr -s ' \t' ' ' | head -n 8
+timeout 30 xenstore-control quota 2>&1 | sed 's/^/XVM-INFO quota: /' | head -n 20
+timeout 30 xenstore-control quota $domid 2>&1 | sed "s/^/XVM-INFO quota of domain $domid: /" | tr -s ' \t' ' ' | head -n 8
 
 # dom0's view of what the guest wrote.
 v=$(xenstore-read /local/domain/$domid/data/xsprobe/after 2>&1)
