@@ -1,0 +1,32 @@
+/*
+ * xen_native.h: the entry points of virConnectDomainXMLFromNative /
+ * virConnectDomainXMLToNative for the formats "xen-xl" and "xen-xm".
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "domain_conf.h"
+#include "xen_xm.h"
+
+#define XVM_NATIVE_FORMAT_XL "xen-xl"   /* libvirt's XEN_CONFIG_FORMAT_XL */
+#define XVM_NATIVE_FORMAT_XM "xen-xm"   /* libvirt's XEN_CONFIG_FORMAT_XM */
+
+/* The definition described by a native configuration of @len bytes
+ * (-1: NUL-terminated).  @policy (may be NULL) receives xm's
+ * on_xend_start / on_xend_stop.  An unknown @format is VIR_ERR_INVALID_ARG
+ * ("unsupported config type %s", as libvirt). */
+xvmDomainDef *xvmDomainDefFromNative(const char *format, const char *config, gssize len,
+                                     xvmXenHostPolicy *policy, GError **error);
+
+/* The native configuration of @def; @policy may be NULL. */
+char *xvmDomainDefToNative(const char *format, const xvmDomainDef *def,
+                           const xvmXenHostPolicy *policy, GError **error);
+
+/* virsh domxml-from-native: the inactive domain XML of a native config. */
+char *xvmDomainXMLFromNative(const char *format, const char *config, GError **error);
+
+/* virsh domxml-to-native: the native config of a domain XML document. */
+char *xvmDomainXMLToNative(const char *format, const char *xml, GError **error);
