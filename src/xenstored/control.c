@@ -27,19 +27,20 @@ static void check_visit(node_id id, const char *path, size_t len, void *arg)
 	struct check_state *st = arg;
 	const struct node *n = store_node(id);
 	uint32_t bytes = 0;
+	const struct kids *kids = node_kids(n);
 
 	st->nodes++;
 	if (id != STORE_ROOT && store_lookup(path, len) != id) {
 		xs_log(LOG_ERR, "check: %s not found by its path", path);
 		st->problems++;
 	}
-	if (!n->perms || !n->perms->num) {
+	if (!node_perms(n) || !node_perms(n)->num) {
 		xs_log(LOG_ERR, "check: %s has no permissions", path);
 		st->problems++;
 	}
-	if (n->kids) {
-		for (uint32_t i = 0; i < n->kids->n; i++) {
-			const struct node *k = store_node(n->kids->id[i]);
+	if (kids) {
+		for (uint32_t i = 0; i < kids->n; i++) {
+			const struct node *k = store_node(kids->id[i]);
 			if (!k || k->parent != id) {
 				xs_log(LOG_ERR, "check: bad child %u of %s", i, path);
 				st->problems++;
@@ -47,9 +48,9 @@ static void check_visit(node_id id, const char *path, size_t len, void *arg)
 			}
 			bytes += k->nlen + 1;
 		}
-		if (bytes != n->kids->bytes) {
+		if (bytes != kids->bytes) {
 			xs_log(LOG_ERR, "check: %s: children size %u, recorded %u",
-			       path, bytes, n->kids->bytes);
+			       path, bytes, kids->bytes);
 			st->problems++;
 		}
 	}

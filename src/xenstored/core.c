@@ -1,5 +1,6 @@
 #include "core.h"
 
+#include <malloc.h>
 #include <talloc.h>
 
 #include "config.h"
@@ -25,6 +26,16 @@ void core_init(void)
 void core_setup(void)
 {
 	node_setup_structure();
+}
+
+void core_housekeeping(void)
+{
+	/* The store lives in its own slab; what is free in malloc's heap is
+	 * what requests and transactions left behind. */
+	struct mallinfo2 mi = mallinfo2();
+
+	if (mi.fordblks > 1024 * 1024)
+		malloc_trim(0);
 }
 
 void core_fini(void)

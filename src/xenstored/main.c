@@ -173,6 +173,12 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(base);
 }
 
+static void on_housekeeping(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	core_housekeeping();
+}
+
 static int write_pid_file(const char *path)
 {
 	char buf[32];
@@ -223,7 +229,7 @@ int main(int argc, char **argv)
 	bool no_fork = false;
 	char default_socket[4096];
 	struct event_base *base;
-	struct event *sigs[4];
+	struct event *sigs[4], *housekeeping;
 	const int signums[4] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 	int rc;
 
@@ -297,7 +303,12 @@ int main(int argc, char **argv)
 	}
 	xs_log(LOG_INFO, "xenstored listening on %s", config.socket_path);
 
+	housekeeping = event_new(base, -1, EV_PERSIST, on_housekeeping, NULL);
+	event_add(housekeeping, &(struct timeval){ 1, 0 });
+
 	event_base_dispatch(base);
+
+	event_free(housekeeping);
 
 	socket_shutdown();
 	core_fini();

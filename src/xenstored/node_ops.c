@@ -33,7 +33,7 @@
 
 static void account_node(const struct node *n, int sign)
 {
-	uint32_t owner = perms_owner(n->perms);
+	uint32_t owner = perms_owner(node_perms(n));
 
 	domain_nodes_add(owner, sign);
 	domain_memory_add_id(owner, sign * (long)node_size(n));
@@ -61,9 +61,7 @@ node_id db_create(struct request *req, node_id parent, const char *path,
 		  size_t len, const void *value, uint32_t vlen,
 		  struct perms *perms)
 {
-	size_t plen = path_parent_len(path, len);
-	size_t off = plen == 1 ? 1 : plen + 1;
-	node_id id = store_create(parent, path + off, len - off, value, vlen, perms);
+	node_id id = store_create(parent, path, len, value, vlen, perms);
 
 	account_node(store_node(id), 1);
 	persist_node(path, len, store_node(id));
@@ -71,16 +69,17 @@ node_id db_create(struct request *req, node_id parent, const char *path,
 	return id;
 }
 
-void db_set_value(struct request *req, node_id id, const char *path,
-		  size_t len, const void *value, uint32_t vlen)
+node_id db_set_value(struct request *req, node_id id, const char *path,
+		     size_t len, const void *value, uint32_t vlen)
 {
-	uint32_t owner = perms_owner(store_node(id)->perms);
+	uint32_t owner = perms_owner(node_perms(store_node(id)));
 	long before = (long)node_size(store_node(id));
 
-	store_set_value(id, value, vlen);
+	id = store_set_value(id, value, vlen);
 	domain_memory_add_id(owner, (long)node_size(store_node(id)) - before);
 	persist_node(path, len, store_node(id));
 	(void)req;
+	return id;
 }
 
 void db_set_perms(struct request *req, node_id id, const char *path,
@@ -107,7 +106,7 @@ static void delete_visit(node_id id, const char *path, size_t len, void *arg)
 	persist_delete(path, len);
 	/* The node named by the request fires its watches and its
 	 * ancestors'; every node below fires the watches on itself. */
-	record(w->req, path, len, id != w->top, n->perms);
+	record(w->req, path, len, id != w->top, node_perms(n));
 }
 
 void db_delete(struct request *req, node_id id, const char *path, size_t len)
@@ -137,8 +136,8 @@ static int view(struct request *req, const char *path, size_t len, struct view *
 	v->id = id;
 	v->value = node_value(n);
 	v->vlen = n->vlen;
-	v->perms = n->perms;
-	v->gen = n->kids ? n->kids->gen : n->gen;
+	v->perms = node_perms(n);
+	v->gen = node_kids_gen(n);
 	return 0;
 }
 
@@ -228,17 +227,19 @@ static void children(struct request *req, const char *path, size_t len,
 		     struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes)
 {
 	const struct node *n;
+	const struct kids *kids;
 
 	if (req->txn) {
 		tx_children(req->txn, path, len, v, fn, arg, bytes);
 		return;
 	}
 	n = store_node(v->id);
-	*bytes = n->kids ? n->kids->bytes : 0;
-	if (!fn || !n->kids)
+	kids = node_kids(n);
+	*bytes = kids ? kids->bytes : 0;
+	if (!fn || !kids)
 		return;
-	for (uint32_t i = 0; i < n->kids->n; i++) {
-		const struct node *k = store_node(n->kids->id[i]);
+	for (uint32_t i = 0; i < kids->n; i++) {
+		const struct node *k = store_node(kids->id[i]);
 		fn(node_name(k), k->nlen, arg);
 	}
 }
@@ -612,7 +613,7 @@ int do_set_perms(struct request *req)
 
 void node_setup_structure(void)
 {
-	struct perms *root = store_node(STORE_ROOT)->perms;
+	struct perms *root = node_perms(store_node(STORE_ROOT));
 	node_id tool;
 
 	if (!store_lookup("/tool", 5)) {
@@ -636,7 +637,7 @@ static void owned_visit(node_id id, const char *path, size_t len, void *arg)
 	struct owned_walk *w = arg;
 	const struct node *n = store_node(id);
 
-	if (id == STORE_ROOT || perms_owner(n->perms) != w->domid)
+	if (id == STORE_ROOT || perms_owner(node_perms(n)) != w->domid)
 		return;
 	/* A subtree is removed whole: skip nodes below a collected one. */
 	if (w->n && path_is_child(path, w->paths[w->n - 1]))
@@ -667,7 +668,7 @@ void node_remove_domain(uint32_t domid)
 static void forget_visit(node_id id, const char *path, size_t len, void *arg)
 {
 	uint32_t domid = *(uint32_t *)arg;
-	struct perms *old = store_node(id)->perms;
+	struct perms *old = node_perms(store_node(id));
 	unsigned int j = 1;
 
 	for (unsigned int i = 1; i < old->num; i++)

@@ -26,8 +26,9 @@ int do_set_perms(struct request *req);
 node_id db_create(struct request *req, node_id parent, const char *path,
 		  size_t len, const void *value, uint32_t vlen,
 		  struct perms *perms);
-void db_set_value(struct request *req, node_id id, const char *path,
-		  size_t len, const void *value, uint32_t vlen);
+/* Returns the node's id, which changes if it moved (store_set_value()). */
+node_id db_set_value(struct request *req, node_id id, const char *path,
+		     size_t len, const void *value, uint32_t vlen);
 void db_set_perms(struct request *req, node_id id, const char *path,
 		  size_t len, struct perms *perms);
 void db_delete(struct request *req, node_id id, const char *path, size_t len);

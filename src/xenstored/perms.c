@@ -13,6 +13,39 @@ static struct perms **table;
 static size_t table_size;
 static size_t table_count;
 
+struct perms **perms_by_index;
+static uint32_t index_cap, index_next;
+static uint32_t *index_free;
+static uint32_t index_free_n, index_free_cap;
+
+static uint32_t index_alloc(struct perms *e)
+{
+	uint32_t i;
+
+	if (index_free_n) {
+		i = index_free[--index_free_n];
+	} else {
+		if (index_next == index_cap) {
+			index_cap = index_cap ? index_cap * 2 : 256;
+			perms_by_index = xrealloc(perms_by_index,
+						  index_cap * sizeof(*perms_by_index));
+		}
+		i = index_next++;
+	}
+	perms_by_index[i] = e;
+	return i;
+}
+
+static void index_release(uint32_t i)
+{
+	perms_by_index[i] = NULL;
+	if (index_free_n == index_free_cap) {
+		index_free_cap = index_free_cap ? index_free_cap * 2 : 256;
+		index_free = xrealloc(index_free, index_free_cap * sizeof(*index_free));
+	}
+	index_free[index_free_n++] = i;
+}
+
 static uint32_t perms_hash(const struct xs_perm *p, unsigned int num)
 {
 	return hash_bytes(p, num * sizeof(*p), num);
@@ -54,6 +87,7 @@ struct perms *perms_intern(const struct xs_perm *p, unsigned int num)
 	e->hash = h;
 	e->num = num;
 	memcpy(e->p, p, num * sizeof(*p));
+	e->index = index_alloc(e);
 	e->next = table[h & (table_size - 1)];
 	table[h & (table_size - 1)] = e;
 	table_count++;
@@ -78,6 +112,7 @@ void perms_unref(struct perms *perms)
 			break;
 		}
 	table_count--;
+	index_release(perms->index);
 	free(perms);
 }
 

@@ -28,9 +28,17 @@ struct perms {
 	uint32_t refcnt;     /* owners: nodes, transactions, special watch nodes */
 	uint32_t hash;
 	uint32_t num;        /* >= 1 */
+	uint32_t index;      /* perms_get(index) == this: nodes store the index */
 	struct perms *next;  /* intern table chain */
 	struct xs_perm p[];
 };
+
+/* Set by index; every live set has one. */
+extern struct perms **perms_by_index;
+static inline struct perms *perms_get(uint32_t index)
+{
+	return perms_by_index[index];
+}
 
 /* Interns a set: returns a new reference to the shared copy of p[0..num). */
 struct perms *perms_intern(const struct xs_perm *p, unsigned int num);

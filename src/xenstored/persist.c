@@ -15,6 +15,7 @@
 #include "perms.h"
 #include "store.h"
 #include "util.h"
+#include "wire.h"
 
 static struct tdb_context *tdb;
 static bool in_txn;
@@ -39,11 +40,11 @@ void persist_node(const char *path, size_t len, const struct node *n)
 	if (!tdb)
 		return;
 	hdr.vlen = n->vlen;
-	hdr.nperms = n->perms->num;
+	hdr.nperms = node_perms(n)->num;
 	size = sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm) + n->vlen;
 	buf = xmalloc(size);
 	memcpy(buf, &hdr, sizeof(hdr));
-	memcpy(buf + sizeof(hdr), n->perms->p, hdr.nperms * sizeof(struct xs_perm));
+	memcpy(buf + sizeof(hdr), node_perms(n)->p, hdr.nperms * sizeof(struct xs_perm));
 	memcpy(buf + sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm),
 	       node_value(n), n->vlen);
 	key.dptr = (unsigned char *)path;
@@ -145,7 +146,7 @@ static void insert_rec(struct load_state *st, struct loaded *r)
 	if (r->dsize < sizeof(hdr))
 		goto bad;
 	memcpy(&hdr, r->data, sizeof(hdr));
-	if (!hdr.nperms || hdr.nperms > 1024 ||
+	if (!hdr.nperms || hdr.nperms > 1024 || hdr.vlen > XENSTORE_PAYLOAD_MAX ||
 	    r->dsize != sizeof(hdr) + hdr.nperms * sizeof(*p) + hdr.vlen)
 		goto bad;
 	if (r->path[0] != '/' || (r->len > 1 && r->path[r->len - 1] == '/') ||
@@ -173,8 +174,7 @@ static void insert_rec(struct load_state *st, struct loaded *r)
 		perms_unref(perms);
 		goto bad;
 	}
-	id = store_create(parent, r->path + (plen == 1 ? 1 : plen + 1),
-			  r->len - (plen == 1 ? 1 : plen + 1),
+	id = store_create(parent, r->path, r->len,
 			  r->data + sizeof(hdr) + hdr.nperms * sizeof(*p), hdr.vlen,
 			  perms);
 	perms_unref(perms);

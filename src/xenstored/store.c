@@ -9,32 +9,19 @@
 
 uint64_t store_generation = 1;
 
-/* Node table: id -> node. Free ids are kept on a stack for reuse. */
-static struct node **nodes;
-static uint32_t nodes_cap;      /* slots in nodes[]; id 0 is never used */
-static uint32_t nodes_next = 1; /* first never-used id */
-static uint32_t *free_ids;
-static uint32_t free_n, free_cap;
 static size_t live_nodes;
-static size_t live_bytes;
 
 /* Index: open addressing with linear probing, load <= 1/2. */
 static node_id *slots;
 static uint32_t slots_mask;  /* size - 1 */
 static size_t slots_used;
 
-#define FNV_BASIS 2166136261u
-#define FNV_PRIME 16777619u
-
-static uint32_t fnv(uint32_t h, const char *p, size_t len)
+static uint32_t path_hash(const char *path, size_t len)
 {
+	uint32_t h = 2166136261u;
+
 	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)p[i]) * FNV_PRIME;
-	return h;
-}
-
-static uint32_t mix(uint32_t h)
-{
+		h = (h ^ (unsigned char)path[i]) * 16777619u;
 	h ^= h >> 16;
 	h *= 0x7feb352du;
 	h ^= h >> 15;
@@ -43,49 +30,19 @@ static uint32_t mix(uint32_t h)
 	return h;
 }
 
-/* The raw hash of "/" is that of the empty string, so that a child of the
- * root continues it with "/name" exactly as any other child does. */
-uint32_t store_path_raw(const char *path, size_t len)
+static size_t node_bytes(size_t nlen, size_t vlen)
 {
-	if (len == 1 && path[0] == '/')
-		return FNV_BASIS;
-	return fnv(FNV_BASIS, path, len);
+	return NODE_HDR + nlen + 1 + vlen;
 }
 
-struct node *store_node(node_id id)
+static size_t kids_bytes(uint32_t cap)
 {
-	return id && id < nodes_next ? nodes[id] : NULL;
-}
-
-static size_t node_alloc_size(size_t nlen, size_t vlen)
-{
-	return sizeof(struct node) + nlen + 1 + vlen;
-}
-
-static node_id id_alloc(void)
-{
-	if (free_n)
-		return free_ids[--free_n];
-	if (nodes_next >= nodes_cap) {
-		nodes_cap = nodes_cap ? nodes_cap * 2 : 1024;
-		nodes = xrealloc(nodes, nodes_cap * sizeof(*nodes));
-	}
-	return nodes_next++;
-}
-
-static void id_free(node_id id)
-{
-	nodes[id] = NULL;
-	if (free_n >= free_cap) {
-		free_cap = free_cap ? free_cap * 2 : 1024;
-		free_ids = xrealloc(free_ids, free_cap * sizeof(*free_ids));
-	}
-	free_ids[free_n++] = id;
+	return sizeof(struct kids) + cap * sizeof(node_id);
 }
 
 static void index_insert_slot(node_id id)
 {
-	uint32_t i = nodes[id]->hash & slots_mask;
+	uint32_t i = store_node(id)->hash & slots_mask;
 
 	while (slots[i])
 		i = (i + 1) & slots_mask;
@@ -114,13 +71,20 @@ static void index_add(node_id id)
 	slots_used++;
 }
 
-/* Removal with backward shift: keeps every probe chain unbroken. */
-static void index_remove(node_id id)
+static uint32_t index_find_slot(node_id id)
 {
-	uint32_t i = nodes[id]->hash & slots_mask;
+	uint32_t i = store_node(id)->hash & slots_mask;
 
 	while (slots[i] != id)
 		i = (i + 1) & slots_mask;
+	return i;
+}
+
+/* Removal with backward shift: keeps every probe chain unbroken. */
+static void index_remove(node_id id)
+{
+	uint32_t i = index_find_slot(id);
+
 	for (;;) {
 		uint32_t j = i;
 		slots[i] = NODE_NONE;
@@ -131,7 +95,7 @@ static void index_remove(node_id id)
 				slots_used--;
 				return;
 			}
-			home = nodes[slots[j]]->hash & slots_mask;
+			home = store_node(slots[j])->hash & slots_mask;
 			/* Move slots[j] into the hole at i unless its home lies
 			 * cyclically in (i, j]. */
 			if (i <= j ? (home <= i || home > j) : (home <= i && home > j))
@@ -146,7 +110,7 @@ static void index_remove(node_id id)
 static bool node_has_path(node_id id, const char *path, size_t len)
 {
 	while (id != STORE_ROOT) {
-		const struct node *n = nodes[id];
+		const struct node *n = store_node(id);
 
 		if (len < (size_t)n->nlen + 1 ||
 		    memcmp(path + len - n->nlen, n->data, n->nlen))
@@ -165,36 +129,31 @@ node_id store_lookup(const char *path, size_t len)
 
 	if (len == 1 && path[0] == '/')
 		return STORE_ROOT;
-	h = mix(store_path_raw(path, len));
+	h = path_hash(path, len);
 	for (uint32_t i = h & slots_mask; slots[i]; i = (i + 1) & slots_mask) {
 		node_id id = slots[i];
-		if (nodes[id]->hash == h && node_has_path(id, path, len))
+		if (store_node(id)->hash == h && node_has_path(id, path, len))
 			return id;
 	}
 	return NODE_NONE;
 }
 
-static struct node *node_new(node_id parent, uint32_t raw, const char *name,
-			     size_t nlen, const void *value, uint32_t vlen,
-			     struct perms *perms)
+static void node_init(struct node *n, node_id parent, uint32_t hash,
+		      const char *name, size_t nlen, const void *value,
+		      uint32_t vlen, struct perms *perms)
 {
-	struct node *n = xmalloc(node_alloc_size(nlen, vlen));
-
 	n->parent = parent;
-	n->raw = raw;
-	n->hash = mix(raw);
-	n->vlen = vlen;
+	n->hash = hash;
+	n->perms = perms_ref(perms)->index;
+	n->kids = 0;
 	n->gen = store_generation++;
-	n->perms = perms_ref(perms);
-	n->kids = NULL;
-	n->nlen = nlen;
+	n->vlen = (uint16_t)vlen;
+	n->nlen = (uint16_t)nlen;
 	memcpy(n->data, name, nlen);
 	n->data[nlen] = '\0';
 	if (vlen)
 		memcpy(n->data + nlen + 1, value, vlen);
-	live_bytes += node_alloc_size(nlen, vlen);
 	live_nodes++;
-	return n;
 }
 
 void store_init(struct perms *root_perms)
@@ -202,44 +161,50 @@ void store_init(struct perms *root_perms)
 	node_id id;
 
 	index_grow();
-	id = id_alloc();
+	/* The root is a large object: its id is stable (STORE_ROOT) and it
+	 * is never in the index (store_lookup() answers it). */
+	id = slab_alloc_large(node_bytes(0, 0));
 	if (id != STORE_ROOT)
 		xs_fatal("store initialised twice");
-	nodes[id] = node_new(NODE_NONE, FNV_BASIS, "", 0, NULL, 0, root_perms);
-	/* The root is never in the index: store_lookup() answers it. */
+	node_init(store_node(id), NODE_NONE, 0, "", 0, NULL, 0, root_perms);
 }
 
-static void kids_add(struct node *parent, node_id child, size_t nlen)
+static void kids_add(node_id parent, node_id child, size_t nlen)
 {
-	struct kids *k = parent->kids;
+	struct node *p = store_node(parent);
+	struct kids *k = node_kids(p);
 
 	if (!k || k->n == k->cap) {
-		uint32_t cap = k ? k->cap * 2 : 4;
-		size_t old = k ? sizeof(*k) + k->cap * sizeof(node_id) : 0;
+		uint32_t cap = k ? k->cap * 2 : 2;
+		uint32_t h = slab_alloc(kids_bytes(cap));
+		struct kids *nk = slab_ptr(h);
 
-		k = xrealloc(k, sizeof(*k) + cap * sizeof(node_id));
-		if (!parent->kids) {
-			k->n = 0;
-			k->bytes = 0;
+		if (k) {
+			memcpy(nk, k, kids_bytes(k->n));
+			slab_free(p->kids, kids_bytes(k->cap));
+		} else {
+			nk->n = 0;
+			nk->bytes = 0;
 		}
-		k->cap = cap;
-		live_bytes += sizeof(*k) + cap * sizeof(node_id) - old;
-		parent->kids = k;
+		nk->cap = cap;
+		p->kids = h;
+		k = nk;
 	}
 	k->id[k->n++] = child;
 	k->bytes += nlen + 1;
 	k->gen = store_generation++;
 }
 
-static void kids_remove(struct node *parent, node_id child, size_t nlen)
+static void kids_remove(node_id parent, node_id child, size_t nlen)
 {
-	struct kids *k = parent->kids;
+	struct node *p = store_node(parent);
+	struct kids *k = node_kids(p);
 	uint32_t i;
 
 	for (i = 0; i < k->n && k->id[i] != child; i++)
 		;
 	if (i == k->n)
-		xs_fatal("store corrupt: node %u missing from its parent", child);
+		xs_fatal("store corrupt: node %#x missing from its parent", child);
 	memmove(&k->id[i], &k->id[i + 1], (k->n - i - 1) * sizeof(node_id));
 	k->n--;
 	k->bytes -= nlen + 1;
@@ -247,77 +212,103 @@ static void kids_remove(struct node *parent, node_id child, size_t nlen)
 	if (!k->n) {
 		/* kids->gen is lost: the parent's generation takes over, and
 		 * it is bumped so that DIRECTORY_PART sees the change. */
-		live_bytes -= sizeof(*k) + k->cap * sizeof(node_id);
-		free(k);
-		parent->kids = NULL;
-		parent->gen = store_generation++;
+		slab_free(p->kids, kids_bytes(k->cap));
+		p->kids = 0;
+		p->gen = store_generation++;
 	}
 }
 
-node_id store_create(node_id parent, const char *name, size_t nlen,
+node_id store_create(node_id parent, const char *path, size_t len,
 		     const void *value, uint32_t vlen, struct perms *perms)
 {
-	struct node *p = nodes[parent];
-	uint32_t raw = fnv(fnv(p->raw, "/", 1), name, nlen);
-	node_id id = id_alloc();
+	const char *name = memrchr(path, '/', len) + 1;
+	size_t nlen = len - (size_t)(name - path);
+	node_id id = slab_alloc(node_bytes(nlen, vlen));
 
-	nodes[id] = node_new(parent, raw, name, nlen, value, vlen, perms);
+	node_init(store_node(id), parent, path_hash(path, len), name, nlen,
+		  value, vlen, perms);
 	index_add(id);
-	kids_add(nodes[parent], id, nlen);
+	kids_add(parent, id, nlen);
 	return id;
 }
 
-void store_set_value(node_id id, const void *value, uint32_t vlen)
+/* Moves node id to a new slab object of `size` bytes; returns the new id. */
+static node_id node_move(node_id id, size_t size)
 {
-	struct node *n = nodes[id];
-	size_t old = node_alloc_size(n->nlen, n->vlen);
+	struct node *old = store_node(id);
+	size_t old_size = node_bytes(old->nlen, old->vlen);
+	node_id nid = slab_alloc(size);
+	struct node *n = store_node(nid);
+	struct kids *k;
 
-	if (vlen != n->vlen) {
-		n = xrealloc(n, node_alloc_size(n->nlen, vlen));
-		nodes[id] = n;
-		live_bytes = live_bytes - old + node_alloc_size(n->nlen, vlen);
+	memcpy(n, old, old_size < size ? old_size : size);
+	/* The three places that hold the id. */
+	slots[index_find_slot(id)] = nid;
+	k = node_kids(store_node(n->parent));
+	for (uint32_t i = 0; i < k->n; i++)
+		if (k->id[i] == id) {
+			k->id[i] = nid;
+			break;
+		}
+	k = node_kids(n);
+	for (uint32_t i = 0; k && i < k->n; i++)
+		store_node(k->id[i])->parent = nid;
+	slab_free(id, old_size);
+	return nid;
+}
+
+node_id store_set_value(node_id id, const void *value, uint32_t vlen)
+{
+	struct node *n = store_node(id);
+	size_t old = node_bytes(n->nlen, n->vlen), size = node_bytes(n->nlen, vlen);
+
+	if (id & SLAB_LARGE) {
+		if (size != old)
+			slab_realloc_large(id, old, size);
+	} else if (!slab_same_class(old, size)) {
+		id = node_move(id, size);
 	}
+	n = store_node(id);
 	if (vlen)
 		memcpy(n->data + n->nlen + 1, value, vlen);
-	n->vlen = vlen;
+	n->vlen = (uint16_t)vlen;
 	n->gen = store_generation++;
+	return id;
 }
 
 void store_set_perms(node_id id, struct perms *perms)
 {
-	struct node *n = nodes[id];
-	struct perms *old = n->perms;
+	struct node *n = store_node(id);
+	struct perms *old = node_perms(n);
 
-	n->perms = perms_ref(perms);
+	n->perms = perms_ref(perms)->index;
 	perms_unref(old);
 	n->gen = store_generation++;
 }
 
 static void delete_subtree(node_id id)
 {
-	struct node *n = nodes[id];
+	struct node *n = store_node(id);
+	struct kids *k = node_kids(n);
 
-	if (n->kids) {
-		for (uint32_t i = 0; i < n->kids->n; i++)
-			delete_subtree(n->kids->id[i]);
-		live_bytes -= sizeof(*n->kids) + n->kids->cap * sizeof(node_id);
-		free(n->kids);
+	if (k) {
+		for (uint32_t i = 0; i < k->n; i++)
+			delete_subtree(k->id[i]);
+		slab_free(n->kids, kids_bytes(k->cap));
 	}
 	index_remove(id);
-	perms_unref(n->perms);
-	live_bytes -= node_alloc_size(n->nlen, n->vlen);
+	perms_unref(node_perms(n));
 	live_nodes--;
-	free(n);
-	id_free(id);
+	slab_free(id, node_bytes(n->nlen, n->vlen));
 }
 
 void store_delete(node_id id)
 {
-	struct node *n = nodes[id];
+	struct node *n = store_node(id);
 
 	if (id == STORE_ROOT)
 		xs_fatal("store: attempt to delete the root");
-	kids_remove(nodes[n->parent], id, n->nlen);
+	kids_remove(n->parent, id, n->nlen);
 	delete_subtree(id);
 }
 
@@ -332,15 +323,16 @@ size_t store_path(node_id id, char *buf, size_t len)
 		strcpy(buf, "/");
 		return 1;
 	}
-	for (i = id; i != STORE_ROOT; i = nodes[i]->parent)
-		total += nodes[i]->nlen + 1;
+	for (i = id; i != STORE_ROOT; i = store_node(i)->parent)
+		total += store_node(i)->nlen + 1;
 	if (total + 1 > len)
 		return 0;
 	buf[total] = '\0';
 	off = total;
-	for (i = id; i != STORE_ROOT; i = nodes[i]->parent) {
-		off -= nodes[i]->nlen;
-		memcpy(buf + off, nodes[i]->data, nodes[i]->nlen);
+	for (i = id; i != STORE_ROOT; i = store_node(i)->parent) {
+		const struct node *n = store_node(i);
+		off -= n->nlen;
+		memcpy(buf + off, n->data, n->nlen);
 		buf[--off] = '/';
 	}
 	return total;
@@ -348,20 +340,18 @@ size_t store_path(node_id id, char *buf, size_t len)
 
 static void walk(node_id id, char *path, size_t len, store_visit_fn fn, void *arg)
 {
-	struct node *n = nodes[id];
+	const struct kids *k;
 
 	fn(id, len ? path : "/", len ? len : 1, arg);
-	n = nodes[id];  /* fn may not delete, but may reallocate values */
-	if (!n->kids)
-		return;
-	for (uint32_t i = 0; i < n->kids->n; i++) {
-		node_id kid = n->kids->id[i];
-		struct node *k = nodes[kid];
+	/* fn does not add, delete or move nodes. */
+	k = node_kids(store_node(id));
+	for (uint32_t i = 0; k && i < k->n; i++) {
+		node_id kid = k->id[i];
+		const struct node *c = store_node(kid);
 
 		path[len] = '/';
-		memcpy(path + len + 1, k->data, k->nlen + 1);
-		walk(kid, path, len + 1 + k->nlen, fn, arg);
-		n = nodes[id];
+		memcpy(path + len + 1, c->data, c->nlen + 1);
+		walk(kid, path, len + 1 + c->nlen, fn, arg);
 	}
 	path[len] = '\0';
 }
@@ -376,7 +366,7 @@ void store_walk(node_id id, store_visit_fn fn, void *arg)
 	if (id != STORE_ROOT) {
 		len = store_path(id, path, sizeof(path));
 		if (!len)
-			xs_fatal("store: path of node %u too long", id);
+			xs_fatal("store: path of node %#x too long", id);
 	} else {
 		path[0] = '\0';
 	}
@@ -387,26 +377,22 @@ void store_get_stats(struct store_stats *st)
 {
 	st->nodes = live_nodes;
 	st->index_slots = slots_mask + 1;
-	st->bytes = live_bytes;
+	st->bytes = slab_bytes() + (slots_mask + 1) * sizeof(*slots);
 }
 
 void store_fini(void)
 {
-	for (node_id id = 1; id < nodes_next; id++) {
-		if (!nodes[id])
-			continue;
-		perms_unref(nodes[id]->perms);
-		free(nodes[id]->kids);
-		free(nodes[id]);
+	/* Permission references are dropped by the walk; memory by the slab. */
+	if (slots) {
+		struct node *root = store_node(STORE_ROOT);
+		struct kids *k = node_kids(root);
+		for (uint32_t i = 0; k && i < k->n; i++)
+			delete_subtree(k->id[i]);
+		perms_unref(node_perms(root));
 	}
-	free(nodes);
-	free(free_ids);
+	slab_fini();
 	free(slots);
-	nodes = NULL;
-	free_ids = NULL;
 	slots = NULL;
-	nodes_cap = free_n = free_cap = 0;
-	nodes_next = 1;
 	slots_mask = 0;
-	slots_used = live_nodes = live_bytes = 0;
+	slots_used = live_nodes = 0;
 }

@@ -1,21 +1,24 @@
 /* The node tree: xenstore's database, held in memory.
  *
- * Nodes are referenced by 32-bit ids (index into a table of pointers), never
- * by pointer, so a node can be reallocated when its value changes: name and
- * value live in the same allocation as the header. A global open-addressing
- * index maps the hash of a node's full path to its id, so a lookup costs one
- * hash of the path and (almost always) one probe, whatever the size of the
- * tree; the full path is never stored, it is checked against the chain of
- * names up to the root.
+ * A node is one slab object (slab.h): a 28-byte header, its name and its
+ * value; a node_id is its slab handle. A global open-addressing index maps
+ * the hash of a node's full path to its id, so a lookup costs one hash of
+ * the path and (almost always) one probe, whatever the size of the tree;
+ * full paths are never stored, a candidate is checked against the chain
+ * of names up to the root. Children are an array of ids (a slab object
+ * too). A node whose value changes size class moves: its id changes, and
+ * the three places that hold it (parent's children, index, children's
+ * parent) are updated; store_set_value() returns the new id. The root
+ * never moves.
  *
  * Invariants:
  *  - the root "/" always exists and has id STORE_ROOT;
  *  - every node but the root has an existing parent, and appears exactly
- *    once in its parent's kids, in creation order;
+ *    once in its parent's children, in creation order;
  *  - kids->bytes is the sum of (strlen(name) + 1) over the children;
- *  - every node holds one reference to its (interned) perms;
- *  - gen changes whenever the node is created or its value or perms
- *    change; kids->gen whenever a child is added or removed.
+ *  - every node holds one reference to its (interned) permissions;
+ *  - gen changes whenever the node is created or its value or
+ *    permissions change; kids->gen whenever a child is added or removed.
  */
 #ifndef XS_STORE_H
 #define XS_STORE_H
@@ -25,10 +28,11 @@
 #include <stdint.h>
 
 #include "perms.h"
+#include "slab.h"
 
 typedef uint32_t node_id;
 #define NODE_NONE  0u
-#define STORE_ROOT 1u
+#define STORE_ROOT 0x80000000u   /* the first large slab object */
 
 struct kids {
 	uint64_t gen;     /* generation of the last child added or removed */
@@ -40,17 +44,32 @@ struct kids {
 struct node {
 	node_id parent;
 	uint32_t hash;        /* index hash of the full path */
-	uint32_t raw;         /* unmixed hash state, continued by children */
-	uint32_t vlen;
+	uint32_t perms;       /* index of the interned permissions */
+	uint32_t kids;        /* slab handle of struct kids, 0: no children */
 	uint64_t gen;
-	struct perms *perms;
-	struct kids *kids;    /* NULL when the node has no children */
+	uint16_t vlen;        /* values are bounded by the protocol (4096) */
 	uint16_t nlen;        /* name length, without its NUL */
 	char data[];          /* name, NUL, then vlen bytes of value */
 };
 
+#define NODE_HDR offsetof(struct node, data)
+
+static inline struct node *store_node(node_id id)
+{
+	return id ? (struct node *)slab_ptr(id) : NULL;
+}
 static inline const char *node_name(const struct node *n) { return n->data; }
 static inline const char *node_value(const struct node *n) { return n->data + n->nlen + 1; }
+static inline struct perms *node_perms(const struct node *n) { return perms_get(n->perms); }
+static inline struct kids *node_kids(const struct node *n)
+{
+	return n->kids ? (struct kids *)slab_ptr(n->kids) : NULL;
+}
+/* Generation of the list of children (DIRECTORY_PART, transactions). */
+static inline uint64_t node_kids_gen(const struct node *n)
+{
+	return n->kids ? node_kids(n)->gen : n->gen;
+}
 
 /* The generation counter: incremented for every change to the store. */
 extern uint64_t store_generation;
@@ -58,14 +77,15 @@ extern uint64_t store_generation;
 void store_init(struct perms *root_perms);
 void store_fini(void);
 
-struct node *store_node(node_id id);
 /* Looks up an absolute, valid path (see path.h) of length len. */
 node_id store_lookup(const char *path, size_t len);
-/* Creates a child of parent (which must not have one of that name). The new
- * node takes a reference to perms. */
-node_id store_create(node_id parent, const char *name, size_t nlen,
+/* Creates the node at path (absolute, valid, of length len) as a child of
+ * parent (its parent path's node), which must not have one of that name.
+ * The new node takes a reference to perms. */
+node_id store_create(node_id parent, const char *path, size_t len,
 		     const void *value, uint32_t vlen, struct perms *perms);
-void store_set_value(node_id id, const void *value, uint32_t vlen);
+/* Returns the node's id, which changes if the node had to move. */
+node_id store_set_value(node_id id, const void *value, uint32_t vlen);
 /* Takes a new reference to perms, drops the old one. */
 void store_set_perms(node_id id, struct perms *perms);
 /* Removes a node and its whole subtree. */
@@ -83,18 +103,15 @@ void store_walk(node_id id, store_visit_fn fn, void *arg);
 /* Accounted size of a node for quotas (name, value, permissions). */
 static inline size_t node_size(const struct node *n)
 {
-	return n->nlen + 1 + n->vlen + n->perms->num * sizeof(struct xs_perm);
+	return n->nlen + 1 + n->vlen + node_perms(n)->num * sizeof(struct xs_perm);
 }
 
 struct store_stats {
 	size_t nodes;
 	size_t index_slots;
-	size_t bytes;       /* node allocations (headers, names, values, kids) */
+	size_t bytes;       /* slab memory (nodes, children) and the index */
 };
 void store_get_stats(struct store_stats *st);
 
-/* Path hashing, shared with the index: the raw state is continued from a
- * parent to a child, then mixed. */
-uint32_t store_path_raw(const char *path, size_t len);
 
 #endif

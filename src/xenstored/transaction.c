@@ -17,11 +17,15 @@
 #include "request.h"
 #include "util.h"
 
-/* Child names of a node as the transaction sees them, once the
- * transaction added or removed a child of it. */
+/* How the transaction changed the children of a node: names added (in
+ * order) and names removed from the store's list. Only the changes are
+ * kept, never a copy of the store's list: a transaction creating
+ * /local/domain/N does not copy the names of every other domain. */
 struct tkids {
-	uint32_t n, cap;
-	char **names;
+	uint32_t nadded, added_cap;
+	uint32_t nremoved, removed_cap;
+	char **added;
+	char **removed;
 };
 
 struct tnode {
@@ -33,7 +37,6 @@ struct tnode {
 	uint32_t seq;             /* order of creation/change in the transaction */
 	uint64_t base_gen;        /* store generation when first seen; 0 absent */
 	uint64_t base_kids_gen;   /* children generation, if kids_read */
-	uint64_t kids_copy_gen;   /* children generation when kids was copied */
 	bool present;             /* exists in the transaction's view */
 	bool hides_store;         /* the store's node here (and below) was
 				   * deleted in the transaction */
@@ -42,7 +45,7 @@ struct tnode {
 	char *value;              /* the node as the transaction sees it */
 	uint32_t vlen;
 	struct perms *perms;      /* reference, while present */
-	struct tkids *kids;
+	struct tkids *kids;       /* changes to the children, or NULL */
 };
 
 struct transaction {
@@ -110,7 +113,7 @@ static void tab_grow(struct transaction *txn)
 
 static uint64_t store_kids_gen(const struct node *n)
 {
-	return n->kids ? n->kids->gen : n->gen;
+	return node_kids_gen(n);
 }
 
 /* Records a path the transaction touches, with the store's state of it. */
@@ -137,7 +140,7 @@ static struct tnode *tnew(struct transaction *txn, const char *path,
 		t->value = talloc_memdup(t, node_value(n), n->vlen + 1);
 		t->value[n->vlen] = '\0';
 		t->vlen = n->vlen;
-		t->perms = perms_ref(n->perms);
+		t->perms = perms_ref(node_perms(n));
 	}
 	talloc_set_destructor(t, tnode_destructor);
 	if (txn->count >= txn->tab_size)
@@ -196,66 +199,75 @@ int tx_view(struct transaction *txn, const char *path, size_t len, struct view *
 	return 0;
 }
 
-static void tkids_add(struct tnode *parent, const char *name, size_t nlen)
+static bool names_have(char **names, uint32_t n, const char *name, size_t len,
+		       uint32_t *at)
 {
-	struct tkids *k = parent->kids;
+	for (uint32_t i = 0; i < n; i++)
+		if (!strncmp(names[i], name, len) && !names[i][len]) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	return false;
+}
 
-	if (k->n == k->cap) {
-		k->cap = k->cap ? k->cap * 2 : 8;
-		k->names = talloc_realloc(k, k->names, char *, k->cap);
-		if (!k->names)
+static void names_push(void *ctx, char ***names, uint32_t *n, uint32_t *cap,
+		       const char *name, size_t len)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 4;
+		*names = talloc_realloc(ctx, *names, char *, *cap);
+		if (!*names)
 			xs_fatal("out of memory in a transaction");
 	}
-	k->names[k->n++] = talloc_strndup(k->names, name, nlen);
+	(*names)[(*n)++] = talloc_strndup(*names, name, len);
 }
 
+static struct tkids *tkids_get(struct tnode *t)
+{
+	if (!t->kids) {
+		t->kids = talloc_zero(t, struct tkids);
+		if (!t->kids)
+			xs_fatal("out of memory in a transaction");
+	}
+	return t->kids;
+}
+
+static void tkids_add(struct tnode *parent, const char *name, size_t nlen)
+{
+	struct tkids *k = tkids_get(parent);
+
+	names_push(k, &k->added, &k->nadded, &k->added_cap, name, nlen);
+}
+
+/* A child removed: forget it if the transaction added it, else hide the
+ * store's child of that name. */
 static void tkids_remove(struct tnode *parent, const char *name)
 {
-	struct tkids *k = parent->kids;
+	struct tkids *k = tkids_get(parent);
+	uint32_t at;
 
-	for (uint32_t i = 0; i < k->n; i++)
-		if (streq(k->names[i], name)) {
-			talloc_free(k->names[i]);
-			memmove(&k->names[i], &k->names[i + 1],
-				(k->n - i - 1) * sizeof(char *));
-			k->n--;
-			return;
-		}
+	if (names_have(k->added, k->nadded, name, strlen(name), &at)) {
+		talloc_free(k->added[at]);
+		memmove(&k->added[at], &k->added[at + 1],
+			(k->nadded - at - 1) * sizeof(char *));
+		k->nadded--;
+	}
+	if (!names_have(k->removed, k->nremoved, name, strlen(name), NULL))
+		names_push(k, &k->removed, &k->nremoved, &k->removed_cap,
+			   name, strlen(name));
 }
 
-static struct tkids *tkids_new(struct tnode *t)
-{
-	struct tkids *k = talloc_zero(t, struct tkids);
-
-	if (!k)
-		xs_fatal("out of memory in a transaction");
-	return k;
-}
-
-/* Makes the transaction keep its own list of the children of a node that
- * is present in its view: a copy of the store's, taken now. */
-static int ensure_kids(struct transaction *txn, const char *path, size_t len,
-		       struct tnode **out)
+/* The node (present in the transaction's view) whose children change. */
+static int child_parent(struct transaction *txn, const char *path, size_t len,
+			struct tnode **out)
 {
 	struct view v;
-	struct tnode *t;
 	int err = tx_view(txn, path, len, &v);
 
 	if (err)
 		return err;
-	t = v.t;
-	if (!t->kids) {
-		t->kids = tkids_new(t);
-		if (v.id) {
-			const struct node *n = store_node(v.id);
-			for (uint32_t i = 0; n->kids && i < n->kids->n; i++) {
-				const struct node *k = store_node(n->kids->id[i]);
-				tkids_add(t, node_name(k), k->nlen);
-			}
-			t->kids_copy_gen = store_kids_gen(n);
-		}
-	}
-	*out = t;
+	*out = v.t;
 	return 0;
 }
 
@@ -263,32 +275,35 @@ int tx_children(struct transaction *txn, const char *path, size_t len,
 		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes)
 {
 	struct tnode *t = v->t;
+	struct tkids *k = t->kids;
 	uint32_t total = 0;
 
 	(void)txn; (void)path; (void)len;
-	if (t->kids) {
-		if (!t->hides_store && !t->kids_read) {
-			t->kids_read = true;
-			t->base_kids_gen = t->kids_copy_gen;
-		}
-		for (uint32_t i = 0; i < t->kids->n; i++) {
-			size_t l = strlen(t->kids->names[i]);
-			if (fn)
-				fn(t->kids->names[i], l, arg);
-			total += l + 1;
-		}
-	} else if (v->id) {
+	/* The store's children, unless the node was replaced in the
+	 * transaction; the first listing is checked at commit. */
+	if (v->id && !t->hides_store) {
 		const struct node *n = store_node(v->id);
+		const struct kids *nk = node_kids(n);
+
 		if (!t->kids_read) {
 			t->kids_read = true;
 			t->base_kids_gen = store_kids_gen(n);
 		}
+		for (uint32_t i = 0; nk && i < nk->n; i++) {
+			const struct node *c = store_node(nk->id[i]);
+			if (k && names_have(k->removed, k->nremoved, node_name(c),
+					    c->nlen, NULL))
+				continue;
+			if (fn)
+				fn(node_name(c), c->nlen, arg);
+			total += c->nlen + 1;
+		}
+	}
+	for (uint32_t i = 0; k && i < k->nadded; i++) {
+		size_t l = strlen(k->added[i]);
 		if (fn)
-			for (uint32_t i = 0; n->kids && i < n->kids->n; i++) {
-				const struct node *k = store_node(n->kids->id[i]);
-				fn(node_name(k), k->nlen, arg);
-			}
-		total = n->kids ? n->kids->bytes : 0;
+			fn(k->added[i], l, arg);
+		total += l + 1;
 	}
 	if (bytes)
 		*bytes = total;
@@ -311,7 +326,7 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 	struct tnode *parent, *t;
 	size_t nlen;
 	const char *name = base_name(path, len, &nlen);
-	int err = ensure_kids(txn, path, path_parent_len(path, len), &parent);
+	int err = child_parent(txn, path, path_parent_len(path, len), &parent);
 
 	if (err)
 		return err;
@@ -338,7 +353,7 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 		memcpy(t->value, value, vlen);
 	t->vlen = vlen;
 	t->perms = perms_ref(perms);
-	t->kids = tkids_new(t);
+	t->kids = NULL;
 	tkids_add(parent, name, nlen);
 	txn->structural = true;
 	if (perms_owner(perms) == txn->conn->domid)
@@ -444,7 +459,7 @@ int tx_delete(struct transaction *txn, const char *path, size_t len)
 	talloc_free(v.t->kids);
 	v.t->kids = NULL;
 
-	err = ensure_kids(txn, path, path_parent_len(path, len), &parent);
+	err = child_parent(txn, path, path_parent_len(path, len), &parent);
 	if (err)
 		return err;
 	name = base_name(path, len, &nlen);
@@ -590,8 +605,8 @@ static int tx_commit(struct request *req, struct transaction *txn)
 			const struct node *node = store_node(id);
 			if (node->vlen != t->vlen ||
 			    memcmp(node_value(node), t->value, t->vlen))
-				db_set_value(req, id, t->path, t->len, t->value, t->vlen);
-			if (store_node(id)->perms != t->perms)
+				id = db_set_value(req, id, t->path, t->len, t->value, t->vlen);
+			if (node_perms(store_node(id)) != t->perms)
 				db_set_perms(req, id, t->path, t->len, t->perms);
 		}
 		req_record_change(req, t->path, t->len, false, NULL);

@@ -184,13 +184,13 @@ static bool event_permitted(struct connection *conn, const char *path,
 	    (perms_for(old_perms, conn->domid, false, conn->target) & XS_PERM_READ))
 		return true;
 	id = store_lookup(path, len);
-	if (id && (perms_for(store_node(id)->perms, conn->domid, false, conn->target)
+	if (id && (perms_for(node_perms(store_node(id)), conn->domid, false, conn->target)
 		   & XS_PERM_READ))
 		return true;
 	if (!id && !old_perms)
 		return false;
 	parent = store_lookup(path, path_parent_len(path, len));
-	return parent && (perms_for(store_node(parent)->perms, conn->domid, false,
+	return parent && (perms_for(node_perms(store_node(parent)), conn->domid, false,
 				    conn->target) & XS_PERM_READ);
 }
 
