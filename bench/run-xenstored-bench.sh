@@ -1,0 +1,394 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# run-xenstored-bench.sh - xenstore servers side by side, one run.
+#
+# Benchmarks, one daemon at a time, on the same machine and in the same
+# run: our xenstored (build/src/xenstored/xenstored), Xen's C xenstored and
+# OCaml oxenstored from xen-utils-4.17 (through the LD_PRELOAD shim of
+# ../shared/anchors, see its README) and xsnull, the null server (the
+# floor).  Daemon and load generator are pinned to one CPU (taskset -c 0).
+# Every workload runs --runs times (default 3) for --seconds (default 3)
+# after a 1 s warm-up; each run starts a fresh daemon; the table shows the
+# median of the runs.  A daemon that is not available is skipped with a
+# message.
+#
+# Xen's daemons only listen on /var/run/xenstored/socket.  Each is started
+# in a private mount namespace (unshare -m) in which a scratch directory is
+# bind-mounted over /var/run/xenstored, so the socket really is in the
+# scratch directory and a xenstored already serving the system socket is
+# neither disturbed nor in the way.
+#
+# usage: bench/run-xenstored-bench.sh [options]
+#   --daemons LIST     comma-separated subset of ours,c,ocaml,null  [all]
+#   --runs N           runs per workload (median is reported)        [3]
+#   --seconds S        measured seconds per run                      [3]
+#   --guests N         guests for populate and the *-big workloads   [1000]
+#   --cpu N            CPU to pin daemon and load generator to       [0]
+#   --out DIR          keep raw results (results.jsonl, table.md) in DIR
+#   --ours PATH        our xenstored binary
+#   --xsbench PATH, --xsnull PATH   the tools (default: build-bench/bench,
+#                      build/bench, else compiled into the scratch dir)
+# Exit status: 0 all measured runs clean, 1 some run reported errors,
+# 2 usage or set-up failure.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+
+daemons=ours,c,ocaml,null
+runs=3
+seconds=3
+warmup=1
+guests=1000
+cpu=0
+out=
+ours_bin=
+xsbench=
+xsnull=
+xen_bin=/usr/lib/xen-4.17/bin
+shim_src=${XEN_SHIM_SRC:-$top/../shared/anchors/xen-shim.c}
+
+die() { echo "run-xenstored-bench: $*" >&2; exit 2; }
+say() { echo "== $*" >&2; }
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --daemons) daemons=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --guests) guests=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
+    --out) out=$2; shift 2 ;;
+    --ours) ours_bin=$2; shift 2 ;;
+    --xsbench) xsbench=$2; shift 2 ;;
+    --xsnull) xsnull=$2; shift 2 ;;
+    -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+
+command -v python3 >/dev/null || die "python3 is needed for the table"
+command -v taskset >/dev/null || die "taskset (util-linux) is needed"
+
+scratch=$(mktemp -d /tmp/xsbench.XXXXXX) || die "mktemp failed"
+[ -n "$out" ] || out=$scratch/results
+mkdir -p "$out" || die "cannot create $out"
+results=$out/results.jsonl
+: > "$results"
+
+daemon_pid=
+cleanup() {
+    stop_daemon
+    rm -rf "$scratch/run" "$scratch/shim" "$scratch/bin"
+    [ "$out" = "$scratch/results" ] || rm -rf "$scratch"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- tools ----------------------------------------------------------------
+find_tool() {   # name -> path
+    local n=$1 d
+    for d in "$top/build-bench/bench" "$top/build/bench"; do
+        [ -x "$d/$n" ] && { echo "$d/$n"; return; }
+    done
+    mkdir -p "$scratch/bin"
+    ${CC:-cc} -std=gnu11 -O2 -D_GNU_SOURCE -o "$scratch/bin/$n" \
+        "$here/$n.c" >&2 || die "cannot build $n"
+    echo "$scratch/bin/$n"
+}
+[ -n "$xsbench" ] || xsbench=$(find_tool xsbench)
+[ -n "$xsnull" ] || xsnull=$(find_tool xsnull)
+[ -n "$ours_bin" ] || ours_bin=$top/build/src/xenstored/xenstored
+
+# ---- daemons --------------------------------------------------------------
+# start_daemon NAME -> sets daemon_pid and sock, or returns 1
+shim=
+build_shim() {
+    [ -n "$shim" ] && return 0
+    [ -r "$shim_src" ] || { echo "no shim source at $shim_src"; return 1; }
+    mkdir -p "$scratch/shim"
+    gcc -O2 -fPIC -shared -o "$scratch/shim/xen-shim.so" "$shim_src" -ldl \
+        || { echo "cannot build the shim"; return 1; }
+    shim=$scratch/shim/xen-shim.so
+}
+
+available() {   # NAME -> 0, or 1 with the reason on stdout
+    case $1 in
+    ours) [ -x "$ours_bin" ] || { echo "$ours_bin not built yet"; return 1; } ;;
+    c|ocaml)
+        local b=$xen_bin/xenstored
+        [ "$1" = ocaml ] && b=$xen_bin/oxenstored
+        [ -x "$b" ] || { echo "$b missing (apt-get install xen-utils-4.17)"; return 1; }
+        [ "$(id -u)" = 0 ] || { echo "needs root (private mount namespace)"; return 1; }
+        unshare -m true 2>/dev/null || { echo "unshare -m does not work here"; return 1; }
+        build_shim || return 1 ;;
+    null) [ -x "$xsnull" ] || { echo "no xsnull"; return 1; } ;;
+    *) echo "unknown daemon"; return 1 ;;
+    esac
+    return 0
+}
+
+start_daemon() {
+    local name=$1 dir=$scratch/run/$1
+    rm -rf "$dir"; mkdir -p "$dir/sock" "$dir/var"
+    sock=$dir/sock/socket
+    case $name in
+    ours)
+        taskset -c "$cpu" "$ours_bin" -N --socket "$sock" -F "$dir/var/pid" \
+            >"$dir/log" 2>&1 &
+        ;;
+    null)
+        taskset -c "$cpu" "$xsnull" --socket "$sock" >"$dir/log" 2>&1 &
+        ;;
+    c)
+        taskset -c "$cpu" unshare -m sh -c '
+            mount --make-rprivate / &&
+            mkdir -p /var/run/xenstored &&
+            mount --bind "$1" /var/run/xenstored &&
+            exec env LD_PRELOAD="$2" "$3" -N -F "$4"' sh \
+            "$dir/sock" "$shim" "$xen_bin/xenstored" "$dir/var/pid" \
+            >"$dir/log" 2>&1 &
+        ;;
+    ocaml)
+        sed -e "s|^pid-file *=.*|pid-file = $dir/var/oxenstored.pid|" \
+            /etc/xen/oxenstored.conf > "$dir/oxenstored.conf" 2>/dev/null ||
+            printf 'pid-file = %s\n' "$dir/var/oxenstored.pid" > "$dir/oxenstored.conf"
+        cat >> "$dir/oxenstored.conf" <<EOF
+xenstored-log-file = $dir/var/xenstored.log
+xenstored-log-level = warn
+access-log-file = $dir/var/xenstored-access.log
+EOF
+        taskset -c "$cpu" unshare -m sh -c '
+            mount --make-rprivate / &&
+            mkdir -p /var/run/xenstored &&
+            mount --bind "$1" /var/run/xenstored &&
+            cd "$4" &&
+            exec env LD_PRELOAD="$2" "$3" --no-fork --no-access-log \
+                --config-file "$5"' sh \
+            "$dir/sock" "$shim" "$xen_bin/oxenstored" "$dir/var" \
+            "$dir/oxenstored.conf" >"$dir/log" 2>&1 &
+        ;;
+    esac
+    daemon_pid=$!
+    local i
+    for i in $(seq 100); do
+        if ! kill -0 "$daemon_pid" 2>/dev/null; then
+            echo "$name exited at start-up:"; sed 's/^/    /' "$dir/log"
+            daemon_pid=; return 1
+        fi
+        if [ -S "$sock" ] && "$xsbench" --socket "$sock" --probe 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "$name does not answer on $sock"; stop_daemon; return 1
+}
+
+stop_daemon() {
+    [ -n "$daemon_pid" ] || return 0
+    kill "$daemon_pid" 2>/dev/null
+    local i
+    for i in $(seq 50); do
+        kill -0 "$daemon_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$daemon_pid" 2>/dev/null
+    wait "$daemon_pid" 2>/dev/null
+    daemon_pid=
+}
+
+# ---- workloads ------------------------------------------------------------
+# id | xsbench arguments
+workloads=(
+    "read-1x1|--workload read --conns 1 --depth 1"
+    "read-8x16|--workload read --conns 8 --depth 16"
+    "write-1x1|--workload write --conns 1 --depth 1"
+    "write-8x16|--workload write --conns 8 --depth 16"
+    "directory-8x16|--workload directory --conns 8 --depth 16"
+    "txn-8x4|--workload txn --conns 8 --depth 4"
+    "contended-16|--workload contended --conns 16 --depth 1"
+    "watch-100|--workload watch --conns 100 --depth 1"
+    "populate|--workload populate --conns 4 --depth 16"
+    "read-big-1x1|--workload read-big --conns 1 --depth 1"
+    "write-big-1x1|--workload write-big --conns 1 --depth 1"
+    "list-big-1x1|--workload list-big --conns 1 --depth 1"
+)
+
+failed=0
+run_workload() {   # daemon run id args...
+    local d=$1 r=$2 id=$3; shift 3
+    local extra=()
+    [ "$id" = populate ] && extra=(--pid "$daemon_pid")
+    if [ "$d" = null ] && [ "$id" = watch-100 ]; then
+        return   # the null server sends no watch events
+    fi
+    local line rc
+    line=$(taskset -c "$cpu" "$xsbench" --socket "$sock" "$@" \
+               --seconds "$seconds" --warmup "$warmup" --guests "$guests" \
+               "${extra[@]}" --json 2>"$scratch/xsbench.err")
+    rc=$?
+    if [ $rc -ne 0 ] || [ -z "$line" ]; then
+        failed=1
+        echo "   $id: FAILED (exit $rc): $(tr '\n' ' ' < "$scratch/xsbench.err")" >&2
+        [ -n "$line" ] || line='{"status":"failed"}'
+    fi
+    printf '{"daemon":"%s","run":%s,"id":"%s","exit":%s,"result":%s}\n' \
+        "$d" "$r" "$id" "$rc" "$line" >> "$results"
+    python3 - "$line" "$id" >&2 <<'EOF'
+import json, sys
+try:
+    j = json.loads(sys.argv[1])
+except Exception:
+    sys.exit(0)
+if j.get("workload") == "populate":
+    print("   %-15s %8.2f s  rss %.1f MiB  retries %d  %s" % (sys.argv[2],
+          j["total_s"], j["rss_kib"] / 1024, j["retries"], j["status"]))
+elif "rate" in j:
+    print("   %-15s %10.0f %-8s p50 %7.1f us  p99 %7.1f us  %s" % (sys.argv[2],
+          j["rate"], j["unit"], j["p50_us"], j["p99_us"], j["status"]))
+EOF
+}
+
+IFS=, read -r -a want <<< "$daemons"
+measured=()
+declare -A skipped=()
+for d in "${want[@]}"; do
+    # not in $(...): available and start_daemon set variables (shim,
+    # daemon_pid, sock) and start_daemon's daemon must be our child
+    if ! available "$d" > "$scratch/why" 2>&1; then
+        why=$(tr '\n' ' ' < "$scratch/why")
+        say "skipping $d: $why"
+        skipped[$d]=$why
+        continue
+    fi
+    ok=0
+    for r in $(seq "$runs"); do
+        say "$d, run $r of $runs"
+        if ! start_daemon "$d" > "$scratch/why" 2>&1; then
+            msg=$(cat "$scratch/why")
+            say "skipping $d: $msg"
+            skipped[$d]=$msg
+            break
+        fi
+        ok=1
+        for w in "${workloads[@]}"; do
+            run_workload "$d" "$r" "${w%%|*}" ${w#*|}
+            if ! kill -0 "$daemon_pid" 2>/dev/null; then
+                say "$d died during ${w%%|*}; log:"
+                sed 's/^/    /' "$scratch/run/$d/log" >&2
+                daemon_pid=
+                failed=1
+                break
+            fi
+        done
+        stop_daemon
+    done
+    [ $ok = 1 ] && measured+=("$d")
+done
+
+# ---- table ------------------------------------------------------------------
+skipped_list=
+for d in "${!skipped[@]}"; do skipped_list+="$d: ${skipped[$d]}"$'\n'; done
+python3 - "$results" "$runs" "$seconds" "$guests" "$skipped_list" \
+    > "$out/table.md" <<'EOF'
+import json, statistics, sys
+results, runs, seconds, guests, skipped = sys.argv[1:6]
+rows = [json.loads(l) for l in open(results) if l.strip()]
+names = {"ours": "ours", "c": "C xenstored", "ocaml": "OCaml oxenstored",
+         "null": "null (xsnull)"}
+order = ["ours", "c", "ocaml", "null"]
+data = {}
+for r in rows:
+    data.setdefault((r["daemon"], r["id"]), []).append(r)
+
+def med(d, wid, key):
+    vals = [r["result"][key] for r in data.get((d, wid), [])
+            if r["exit"] == 0 and key in r["result"]]
+    return statistics.median(vals) if vals else None
+
+def failed(d, wid):
+    return any(r["exit"] != 0 for r in data.get((d, wid), []))
+
+def fmt(v, kind):
+    if v is None:
+        return None
+    if kind == "rate":
+        return f"{v:,.0f}"
+    if kind == "s":
+        return f"{v:.2f} s"
+    if kind == "mib":
+        return f"{v / 1024:.1f} MiB"
+    if kind == "pct":
+        return f"{100 * v:.1f}%"
+    if kind == "us":
+        return f"{v:.0f}"
+    return str(v)
+
+# label, workload id, key, kind, secondary key/kind (shown in parentheses)
+spec = [
+    ("read 1x1 ops/s (p50 µs)", "read-1x1", "rate", "rate", "p50_us", "us"),
+    ("read 8x16 ops/s", "read-8x16", "rate", "rate", None, None),
+    ("write 1x1 ops/s (p50 µs)", "write-1x1", "rate", "rate", "p50_us", "us"),
+    ("write 8x16 ops/s", "write-8x16", "rate", "rate", None, None),
+    ("directory of 100 children 8x16 ops/s", "directory-8x16", "rate", "rate", None, None),
+    ("transactions 8x4 txn/s", "txn-8x4", "rate", "rate", None, None),
+    ("contended, 16 clients: txn/s (EAGAIN rate)", "contended-16", "rate", "rate", "eagain_rate", "pct"),
+    ("watch events/s, 100 watchers, depth 16", "watch-100", "rate", "rate", None, None),
+    ("read 1x1 on a %s-guest tree ops/s" % guests, "read-big-1x1", "rate", "rate", None, None),
+    ("write 1x1 on a %s-guest tree ops/s" % guests, "write-big-1x1", "rate", "rate", None, None),
+    ("list /local/domain (%s children) 1x1 ops/s" % guests, "list-big-1x1", "rate", "rate", None, None),
+    ("populate %s guests (137 requests each), 4x16 — lower is better" % guests, "populate", "total_s", "s", None, None),
+    ("RSS after populating %s guests — lower is better" % guests, "populate", "rss_kib", "mib", None, None),
+]
+present = [d for d in order if any(k[0] == d for k in data)]
+head = ["workload"] + [names[d] for d in present]
+ratio_cols = []
+if "ours" in present and "c" in present:
+    ratio_cols.append(("c", "ours / C"))
+if "ours" in present and "null" in present:
+    ratio_cols.append(("null", "ours / null"))
+head += [t for _, t in ratio_cols]
+print("| " + " | ".join(head) + " |")
+print("|---|" + "---:|" * (len(head) - 1))
+for label, wid, key, kind, k2, kind2 in spec:
+    cells = [label]
+    vals = {}
+    for d in present:
+        v = med(d, wid, key)
+        vals[d] = v
+        if v is None:
+            if failed(d, wid):
+                cells.append("failed")
+            elif d == "null" and wid == "watch-100":
+                cells.append("n/a")
+            else:
+                cells.append("—")
+            continue
+        if d == "null" and kind == "mib":
+            cells.append("n/a")
+            vals[d] = None
+            continue
+        c = fmt(v, kind)
+        if k2:
+            v2 = med(d, wid, k2)
+            if v2 is not None:
+                c += f" ({fmt(v2, kind2)})"
+        if failed(d, wid):
+            c += " (some runs failed)"
+        cells.append(c)
+    for other, _ in ratio_cols:
+        a, b = vals.get("ours"), vals.get(other)
+        cells.append(f"{a / b:.2f}" if a is not None and b else "—")
+    print("| " + " | ".join(cells) + " |")
+print()
+print(f"Median of {runs} runs of {seconds} s (after 1 s of warm-up) each; "
+      "daemon and load generator pinned to one CPU; a fresh daemon per run.")
+for line in skipped.strip().splitlines():
+    print(f"Not measured: {line}")
+EOF
+echo
+cat "$out/table.md"
+echo
+echo "raw results: $results" >&2
+exit $failed
