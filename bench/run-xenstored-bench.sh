@@ -26,7 +26,8 @@
 #   --guests N         guests for populate and the *-big workloads   [1000]
 #   --cpu N            CPU to pin daemon and load generator to       [0]
 #   --out DIR          keep raw results (results.jsonl, table.md) in DIR
-#   --ours PATH        our xenstored binary
+#   --ours PATH        our xenstored binary (default build/src/xenstored/
+#                      xenstored, else build-bench/src/xenstored/xenstored)
 #   --xsbench PATH, --xsnull PATH   the tools (default: build-bench/bench,
 #                      build/bench, else compiled into the scratch dir)
 # Exit status: 0 all measured runs clean, 1 some run reported errors,
@@ -99,7 +100,11 @@ find_tool() {   # name -> path
 }
 [ -n "$xsbench" ] || xsbench=$(find_tool xsbench)
 [ -n "$xsnull" ] || xsnull=$(find_tool xsnull)
-[ -n "$ours_bin" ] || ours_bin=$top/build/src/xenstored/xenstored
+if [ -z "$ours_bin" ]; then
+    ours_bin=$top/build/src/xenstored/xenstored
+    [ -x "$ours_bin" ] || [ ! -x "$top/build-bench/src/xenstored/xenstored" ] ||
+        ours_bin=$top/build-bench/src/xenstored/xenstored
+fi
 
 # ---- daemons --------------------------------------------------------------
 # start_daemon NAME -> sets daemon_pid and sock, or returns 1
