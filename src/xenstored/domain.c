@@ -188,15 +188,18 @@ int domain_attach_conn(uint32_t domid, struct connection *conn)
 
 void domain_conn_gone(struct domain *d, struct connection *conn)
 {
+	uint32_t domid = d->domid;
+
 	if (d->conn != conn)
 		return;
-	d->conn = NULL;
 	d->introduced = false;
 	/* The connection's queued output was accounted to the domain and is
-	 * gone with it. */
-	if (!domid_is_privileged(d->domid) && !config.keep_orphans)
-		node_remove_domain(d->domid);
-	node_forget_domain_perms(d->domid);
+	 * gone with it. d->conn stays set while its nodes go, or the last
+	 * one would free d (domain_maybe_free()) under our feet. */
+	if (!domid_is_privileged(domid) && !config.keep_orphans)
+		node_remove_domain(domid);
+	node_forget_domain_perms(domid);
+	d->conn = NULL;
 	watch_fire_special("@releaseDomain");
 	domain_maybe_free(d);
 }
