@@ -10,7 +10,7 @@ g=xvm-xs
 LOG=$CON/guest-$g.log
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
 
-perms=$(xenstore-ls -p /local/domain/0 2>&1 | grep -E '^(name|domid) ')
+perms=$(timeout 30 xenstore-ls -p /local/domain/0 2>&1 | grep -E '^(name|domid) ' | sed -E 's/ +(\. *)+/ /')
 xvm_info "dom0 tree permissions: $(echo "$perms" | tr '\n' ';')"
 
 xvm_now; c0=$NOW
