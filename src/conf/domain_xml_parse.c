@@ -290,7 +290,6 @@ parse_metadata(xmlNodePtr n, xvmDomainDef *def, GError **error)
         goto out;
     }
     xmlDocSetRootElement(tmp, copy);
-    xmlReconciliateNs(tmp, copy);
     if (xmlNodeDump(buf, tmp, copy, 0, 0) < 0) {
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot serialise <metadata>"));
         goto out;

@@ -401,7 +401,7 @@ unsupported(GError **error, const char *spec_what, const char *vdev)
 }
 
 xvmDomainDiskDef *
-xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, xvmDomainOSType ostype, GError **error)
+xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, GError **error)
 {
     g_autoptr(xvmDomainDiskDef) disk = xvmDomainDiskDefNew();
 
@@ -492,13 +492,7 @@ xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, xvmDomainOSType ostype, GError *
         }
     }
 
-    if (g_str_has_prefix(spec->vdev, "xvd") || ostype != XVM_DOMAIN_OS_TYPE_HVM)
-        disk->bus = XVM_DOMAIN_DISK_BUS_XEN;
-    else if (g_str_has_prefix(spec->vdev, "sd"))
-        disk->bus = XVM_DOMAIN_DISK_BUS_SCSI;
-    else
-        disk->bus = XVM_DOMAIN_DISK_BUS_IDE;
-
+    /* the bus follows from the vdev prefix (xvmDomainDefPostParse) */
     return g_steal_pointer(&disk);
 }
 

@@ -62,12 +62,11 @@ void xvmXenDiskSpecClear(xvmXenDiskSpec *spec);
  * "invalid disk specification 'SPEC': WHY". */
 gboolean xvmXenDiskSpecParse(const char *str, xvmXenDiskSpec *spec, GError **error);
 
-/* The definition of a disk of an xl guest of os type @ostype, as libvirt's
- * xen_xl.c builds it (bus from the vdev prefix, driver from the backend,
- * block for phy).  Settings without a libvirt form (script=, backend=,
+/* The definition of a disk, as libvirt's xen_xl.c builds it (driver from
+ * the backend, block for phy, qemu for a cdrom; the bus is left for
+ * xvmDomainDefPostParse to derive from the vdev prefix).  Settings without a libvirt form (script=, backend=,
  * colo, specification=virtio, standalone) are VIR_ERR_CONFIG_UNSUPPORTED. */
-xvmDomainDiskDef *xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec,
-                                      xvmDomainOSType ostype, GError **error);
+xvmDomainDiskDef *xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, GError **error);
 
 /* The canonical keyword form of a disk, as libvirt writes it:
  * "format=raw,vdev=xvda,access=rw,backendtype=phy,target=/dev/vg/lv"

@@ -76,7 +76,8 @@ xvmDomainXMLFromNative(const char *format, const char *config, GError **error)
 
     if (!def)
         return NULL;
-    return xvmDomainDefFormat(def, XVM_DOMAIN_XML_INACTIVE, error);
+    /* with the VNC/SPICE passwords: the caller gave them in the config */
+    return xvmDomainDefFormat(def, XVM_DOMAIN_XML_INACTIVE | XVM_DOMAIN_XML_SECURE, error);
 }
 
 char *

@@ -25,7 +25,8 @@ xvmDomainDef *xvmDomainDefFromNative(const char *format, const char *config, gss
 char *xvmDomainDefToNative(const char *format, const xvmDomainDef *def,
                            const xvmXenHostPolicy *policy, GError **error);
 
-/* virsh domxml-from-native: the inactive domain XML of a native config. */
+/* virsh domxml-from-native: the inactive domain XML of a native config,
+ * passwords included (they come from the caller's own config). */
 char *xvmDomainXMLFromNative(const char *format, const char *config, GError **error);
 
 /* virsh domxml-to-native: the native config of a domain XML document. */

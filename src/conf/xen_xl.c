@@ -119,7 +119,7 @@ parseDisks(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
                         conf->source, item->line, err->message);
             return FALSE;
         }
-        disk = xvmXenDiskSpecToDef(&spec, def->os.type, &err);
+        disk = xvmXenDiskSpecToDef(&spec, &err);
         xvmXenDiskSpecClear(&spec);
         if (!disk) {
             g_set_error(error, XVM_CONF_ERROR, err->code, "%s:%u: %s",

@@ -98,7 +98,7 @@ parseOS(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
 
 /* "[driver:[subtype:]]source,[ioemu:]dev[:cdrom|:disk],mode" */
 static xvmDomainDiskDef *
-parseDisk(const xvmXenConf *conf, const xvmXenConfValue *item, gboolean hvm, GError **error)
+parseDisk(const xvmXenConf *conf, const xvmXenConfValue *item, GError **error)
 {
     g_autoptr(xvmDomainDiskDef) disk = xvmDomainDiskDefNew();
     const char *entry = item->str;
@@ -185,13 +185,7 @@ parseDisk(const xvmXenConf *conf, const xvmXenConfValue *item, gboolean hvm, GEr
     if (!*disk->dst)
         DISK_ERR(VIR_ERR_CONF_SYNTAX, _("invalid disk specification '%s': no device"), entry);
 
-    if (g_str_has_prefix(disk->dst, "xvd") || !hvm)
-        disk->bus = XVM_DOMAIN_DISK_BUS_XEN;
-    else if (g_str_has_prefix(disk->dst, "sd"))
-        disk->bus = XVM_DOMAIN_DISK_BUS_SCSI;
-    else
-        disk->bus = XVM_DOMAIN_DISK_BUS_IDE;
-
+    /* the bus follows from the device prefix (xvmDomainDefPostParse) */
     if (strcmp(mode, "r") == 0 || strcmp(mode, "ro") == 0)
         disk->readonly = TRUE;
     else if (strcmp(mode, "w!") == 0 || strcmp(mode, "!") == 0)
@@ -224,7 +218,7 @@ parseDisks(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
         if (item->type != XVM_XEN_CONF_STRING)
             return badSetting(error, conf, "disk", VIR_ERR_INTERNAL_ERROR,
                               _("config value disk was malformed: expected a list of strings"));
-        if (!(disk = parseDisk(conf, item, def->os.type == XVM_DOMAIN_OS_TYPE_HVM, error)))
+        if (!(disk = parseDisk(conf, item, error)))
             return FALSE;
         g_ptr_array_add(def->disks, disk);
     }
