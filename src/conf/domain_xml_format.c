@@ -20,9 +20,12 @@ typedef struct {
 } Fmt;
 
 /* Escape as libvirt's virBufferEscapeString: the five XML specials become
- * entities, other control characters except TAB, LF and CR are dropped. */
+ * entities, other control characters except TAB, LF and CR are dropped.
+ * So that every value survives XML's end-of-line and attribute-value
+ * normalisation on the way back in, CR is written as a character
+ * reference, and so are TAB and LF inside attribute values. */
 static void
-append_escaped(GString *buf, const char *s)
+append_escaped_full(GString *buf, const char *s, gboolean in_attr)
 {
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         switch (*p) {
@@ -31,12 +34,26 @@ append_escaped(GString *buf, const char *s)
         case '&': g_string_append(buf, "&amp;"); break;
         case '"': g_string_append(buf, "&quot;"); break;
         case '\'': g_string_append(buf, "&apos;"); break;
+        case '\r': g_string_append(buf, "&#13;"); break;
+        case '\n':
+        case '\t':
+            if (in_attr)
+                g_string_append_printf(buf, "&#%d;", *p);
+            else
+                g_string_append_c(buf, (char)*p);
+            break;
         default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+            if (*p < 0x20)
                 break;
             g_string_append_c(buf, (char)*p);
         }
     }
+}
+
+static void
+append_escaped(GString *buf, const char *s)
+{
+    append_escaped_full(buf, s, FALSE);
 }
 
 static void
@@ -65,7 +82,7 @@ attr_str(Fmt *f, const char *name, const char *value)
     if (!value)
         return;
     g_string_append_printf(f->buf, " %s='", name);
-    append_escaped(f->buf, value);
+    append_escaped_full(f->buf, value, TRUE);
     g_string_append_c(f->buf, '\'');
 }
 
