@@ -712,6 +712,35 @@ static void test_master_ring(void)
 	teardown();
 }
 
+/* A guest's nodes are counted against the node quota (1000, -E), with
+ * the nodes spread so that no single node nears the size quota. */
+static void test_node_quota(void)
+{
+	struct fake_dom *d;
+	char payload[96];
+	uint32_t t = 0;
+	char *r = NULL;
+	int i;
+
+	setup();
+	d = introduce_5();
+	for (i = 0; i < 1200; i++) {
+		int l = snprintf(payload, sizeof(payload), "data/xsprobe/q/%d/%d",
+				 i / 100, i % 100);
+		memcpy(payload + l + 1, "x", 1);
+		g_free(r);
+		r = guest_req(d, XS_WRITE, payload, (size_t)l + 2, &t);
+		if (t == XS_ERROR)
+			break;
+	}
+	g_test_message("quota error %s after %d writes", r, i);
+	g_assert_cmpuint(t, ==, XS_ERROR);
+	g_assert_cmpint(i, >=, 950);
+	g_assert_cmpint(i, <=, 1000);
+	g_free(r);
+	teardown();
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -723,5 +752,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/ring/shutdown-and-death", test_shutdown_and_death);
 	g_test_add_func("/ring/release-and-reintroduce", test_release_and_reintroduce);
 	g_test_add_func("/ring/master-ring", test_master_ring);
+	g_test_add_func("/ring/node-quota", test_node_quota);
 	return g_test_run();
 }
