@@ -275,7 +275,8 @@ prefixLength(diskParser *dp, const char *p, gboolean *ok)
 
     for (i = 0; i < G_N_ELEMENTS(formatPrefixes); i++) {
         if (strcmp(name, formatPrefixes[i]) == 0) {
-            dp->disk->prefix = "format";
+            if (!dp->disk->prefix)
+                dp->disk->prefix = "format";
             *ok = setFormat(dp, name);
             return n + 1;
         }
@@ -283,15 +284,17 @@ prefixLength(diskParser *dp, const char *p, gboolean *ok)
     for (i = 0; i < G_N_ELEMENTS(scriptPrefixes); i++) {
         if (strcmp(name, scriptPrefixes[i]) == 0) {
             g_autofree char *script = g_strdup_printf("block-%s", name);
-            dp->disk->prefix = "script";
+            if (!dp->disk->prefix)
+                dp->disk->prefix = "script";
             *ok = saveString(dp, &dp->disk->script, script, _("script respecified"));
             return n + 1;
         }
     }
     for (i = 0; i < G_N_ELEMENTS(plainPrefixes); i++) {
         if (strcmp(name, plainPrefixes[i]) == 0) {
-            /* "tap" and "tap2" are one rule (tap2?:) */
-            if (!dp->disk->prefix || strcmp(dp->disk->prefix, "phy") != 0)
+            /* the first driver prefix names the backend (tap:aio: is tap) */
+            if (!dp->disk->prefix || strcmp(dp->disk->prefix, "format") == 0 ||
+                strcmp(dp->disk->prefix, "script") == 0)
                 dp->disk->prefix = plainPrefixes[i];
             return n + 1;
         }

@@ -51,8 +51,9 @@ typedef struct {
     char *backend_domain;      /* backend= */
     gboolean virtio;           /* specification=virtio */
     gboolean colo;             /* colo or colo-* settings */
-    /* the deprecated prefix that was used, for the backend guess:
-     * "phy", "file", "tap", "tap2", "aio", "ioemu", "tapdisk", or NULL */
+    /* the first deprecated prefix, for the backend guess: "phy", "file",
+     * "tap", "tap2", "aio", "ioemu", "tapdisk", "format" (raw:, qcow2:...),
+     * "script" (iscsi:, drbd:...), or NULL */
     const char *prefix;
 } xvmXenDiskSpec;
 
