@@ -30,10 +30,15 @@ void core_setup(void)
 
 void core_housekeeping(void)
 {
-	/* The store lives in its own slab; what is free in malloc's heap is
-	 * what requests and transactions left behind. */
-	struct mallinfo2 mi = mallinfo2();
+	static unsigned int ticks;
+	struct mallinfo2 mi;
 
+	persist_commit();
+	/* About once a second: the store lives in its own slab, so what is
+	 * free in malloc's heap is what requests and transactions left. */
+	if (++ticks % (1000 / PERSIST_COMMIT_MS))
+		return;
+	mi = mallinfo2();
 	if (mi.fordblks > 1024 * 1024)
 		malloc_trim(0);
 }

@@ -7,8 +7,9 @@
 void core_init(void);
 /* Nodes every store has; call after loading a persistent store. */
 void core_setup(void);
-/* Called about once a second by the daemon: gives memory that bursts of
- * requests and transactions freed back to the system. */
+/* Called every PERSIST_COMMIT_MS by the daemon, between requests:
+ * commits persistent changes, and about once a second gives memory that
+ * bursts of requests and transactions freed back to the system. */
 void core_housekeeping(void);
 /* Frees every connection and all state. */
 void core_fini(void);

@@ -304,7 +304,7 @@ int main(int argc, char **argv)
 	xs_log(LOG_INFO, "xenstored listening on %s", config.socket_path);
 
 	housekeeping = event_new(base, -1, EV_PERSIST, on_housekeeping, NULL);
-	event_add(housekeeping, &(struct timeval){ 1, 0 });
+	event_add(housekeeping, &(struct timeval){ 0, PERSIST_COMMIT_MS * 1000 });
 
 	event_base_dispatch(base);
 

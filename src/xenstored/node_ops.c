@@ -661,7 +661,6 @@ void node_remove_domain(uint32_t domid)
 		if (id)
 			db_delete(NULL, id, w.paths[i], len);
 	}
-	persist_sync();
 	talloc_free(w.ctx);
 }
 
@@ -695,5 +694,4 @@ void node_forget_domain_perms(uint32_t domid)
 	if (!perms_mention(domid))
 		return;
 	store_walk(STORE_ROOT, forget_visit, &domid);
-	persist_sync();
 }

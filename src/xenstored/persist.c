@@ -39,6 +39,7 @@ void persist_node(const char *path, size_t len, const struct node *n)
 
 	if (!tdb)
 		return;
+	persist_begin();
 	hdr.vlen = n->vlen;
 	hdr.nperms = node_perms(n)->num;
 	size = sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm) + n->vlen;
@@ -63,6 +64,7 @@ void persist_delete(const char *path, size_t len)
 
 	if (!tdb)
 		return;
+	persist_begin();
 	key.dptr = (unsigned char *)path;
 	key.dsize = len;
 	if (tdb_delete(tdb, key) && tdb_error(tdb) != TDB_ERR_NOEXIST)
@@ -88,10 +90,6 @@ void persist_commit(void)
 		xs_fatal("persistent store: commit: %s", tdb_errorstr(tdb));
 }
 
-void persist_sync(void)
-{
-	/* Outside a request every write above was its own tdb store. */
-}
 
 /* ---- loading ---------------------------------------------------------- */
 
@@ -107,7 +105,31 @@ struct load_state {
 	struct loaded *recs;
 	size_t n, cap;
 	size_t bad;
+	/* Copies of keys and data, in large chunks (one malloc per record
+	 * would dominate the load time of a large store). */
+	char **chunks;
+	size_t nchunks;
+	size_t chunk_left;
+	char *chunk_pos;
 };
+
+#define LOAD_CHUNK (4u * 1024 * 1024)
+
+static char *load_copy_space(struct load_state *st, size_t size)
+{
+	char *p;
+
+	if (size > st->chunk_left) {
+		size_t csize = size > LOAD_CHUNK ? size : LOAD_CHUNK;
+		st->chunks = xrealloc(st->chunks, (st->nchunks + 1) * sizeof(char *));
+		st->chunks[st->nchunks++] = st->chunk_pos = xmalloc(csize);
+		st->chunk_left = csize;
+	}
+	p = st->chunk_pos;
+	st->chunk_pos += size;
+	st->chunk_left -= size;
+	return p;
+}
 
 static int load_rec(struct tdb_context *t, TDB_DATA key, TDB_DATA data, void *arg)
 {
@@ -120,7 +142,7 @@ static int load_rec(struct tdb_context *t, TDB_DATA key, TDB_DATA data, void *ar
 		st->recs = xrealloc(st->recs, st->cap * sizeof(*st->recs));
 	}
 	r = &st->recs[st->n++];
-	r->path = xmalloc(key.dsize + 1 + data.dsize);
+	r->path = load_copy_space(st, key.dsize + 1 + data.dsize);
 	memcpy(r->path, key.dptr, key.dsize);
 	r->path[key.dsize] = '\0';
 	r->len = key.dsize;
@@ -169,8 +191,9 @@ static void insert_rec(struct load_state *st, struct loaded *r)
 	while (plen > 1 && r->path[plen - 1] != '/')
 		plen--;
 	plen = plen > 1 ? plen - 1 : 1;
+	/* tdb keys are unique: no need to look the node itself up. */
 	parent = store_lookup(r->path, plen);
-	if (!parent || store_lookup(r->path, r->len)) {
+	if (!parent) {
 		perms_unref(perms);
 		goto bad;
 	}
@@ -188,11 +211,12 @@ bad:
 int persist_open(const char *dir)
 {
 	char path[4096];
-	struct load_state st = { NULL, 0, 0, 0 };
+	struct load_state st;
 	uint32_t maxdepth = 0;
 	size_t *count, *start;
 	struct loaded **order;
 
+	memset(&st, 0, sizeof(st));
 	if (snprintf(path, sizeof(path), "%s/xenstored.tdb", dir) >= (int)sizeof(path)) {
 		xs_log(LOG_ERR, "persistent directory path too long");
 		return -1;
@@ -211,6 +235,7 @@ int persist_open(const char *dir)
 		return -1;
 	}
 
+	store_reserve(st.n);
 	/* Counting sort by depth: parents before children. */
 	for (size_t i = 0; i < st.n; i++)
 		if (st.recs[i].depth > maxdepth)
@@ -226,8 +251,9 @@ int persist_open(const char *dir)
 		order[start[st.recs[i].len == 1 ? 0 : st.recs[i].depth]++] = &st.recs[i];
 	for (size_t i = 0; i < st.n; i++)
 		insert_rec(&st, order[i]);
-	for (size_t i = 0; i < st.n; i++)
-		free(st.recs[i].path);
+	for (size_t i = 0; i < st.nchunks; i++)
+		free(st.chunks[i]);
+	free(st.chunks);
 	free(st.recs);
 	free(order);
 	free(count);
@@ -239,6 +265,7 @@ int persist_open(const char *dir)
 
 void persist_close(void)
 {
+	persist_commit();
 	if (tdb)
 		tdb_close(tdb);
 	tdb = NULL;

@@ -26,10 +26,11 @@ bool persist_enabled(void);
 void persist_node(const char *path, size_t len, const struct node *n);
 void persist_delete(const char *path, size_t len);
 
-/* Brackets the changes of one request. */
+#define PERSIST_COMMIT_MS 100
+
+/* Before changes: opens the group's tdb transaction if none is open. */
 void persist_begin(void);
+/* Commits the open transaction, if any (between requests only). */
 void persist_commit(void);
-/* Commits changes made outside a request (domain cleanup). */
-void persist_sync(void);
 
 #endif

@@ -11,7 +11,6 @@
 #include "domain.h"
 #include "log.h"
 #include "node_ops.h"
-#include "persist.h"
 #include "transaction.h"
 #include "util.h"
 #include "watch.h"
@@ -163,14 +162,8 @@ void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		req.txn = transaction_lookup(conn, hdr->tx_id, &err);
 	}
 
-	if (!err) {
-		bool batch = h->flags & FLAG_WRITE;
-		if (batch)
-			persist_begin();
+	if (!err)
 		err = h->fn(&req);
-		if (batch)
-			persist_commit();
-	}
 	if (err)
 		send_error(&req, err);
 	else if (!req.replied)

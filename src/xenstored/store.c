@@ -63,6 +63,12 @@ static void index_grow(void)
 	free(old);
 }
 
+void store_reserve(size_t n)
+{
+	while ((slots_used + n) * 2 > (size_t)slots_mask + 1)
+		index_grow();
+}
+
 static void index_add(node_id id)
 {
 	if ((slots_used + 1) * 2 > (size_t)slots_mask + 1)

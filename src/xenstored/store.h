@@ -88,6 +88,8 @@ node_id store_create(node_id parent, const char *path, size_t len,
 node_id store_set_value(node_id id, const void *value, uint32_t vlen);
 /* Takes a new reference to perms, drops the old one. */
 void store_set_perms(node_id id, struct perms *perms);
+/* Sizes the index for n more nodes (bulk loads). */
+void store_reserve(size_t n);
 /* Removes a node and its whole subtree. */
 void store_delete(node_id id);
 
