@@ -1126,7 +1126,9 @@ formatVif(const xvmDomainNetDef *net, gboolean hvm, const char *netfront, GError
             g_string_append_printf(buf, ",bridge=%s", net->source);
         if (ips->len)
             g_string_append_printf(buf, ",ip=%s", ips->str);
-        g_string_append_printf(buf, ",script=%s", net->script ? net->script : "vif-bridge");
+        /* no script: xl and xend default to vif-bridge for a bridge */
+        if (net->script)
+            g_string_append_printf(buf, ",script=%s", net->script);
         break;
     case XVM_DOMAIN_NET_TYPE_ETHERNET:
         if (net->script)

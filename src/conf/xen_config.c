@@ -218,7 +218,8 @@ getInteger(const xvmXenConf *conf, const char *name, gboolean allowNeg,
         } else {
             guint64 n;
             if (!g_ascii_string_to_unsigned(v->str, 10, 0, G_MAXINT64, &n, &perr))
-                return malformed(error, conf, name, _("expected a number not below 0"));
+                return malformed(error, conf, name, v->str[0] == '-'
+                                 ? _("expected a number not below 0") : _("expected a number"));
             if (uout)
                 *uout = n;
         }
