@@ -1087,10 +1087,12 @@ xvmXenFormatEmulator(xvmXenConf *conf, const xvmDomainDef *def, xvmXenDialect di
                             def->emulator);
 }
 
+/* Values inside "key=value,key=value" device strings cannot hold a comma
+ * (xl and xend split on it; '=' after the key is fine). */
 static gboolean
 noComma(const char *what, const char *value, GError **error)
 {
-    if (value && (strchr(value, ',') || strchr(value, '=')))
+    if (value && strchr(value, ','))
         return cannotFormat(error, _("%s '%s' cannot be written in an xl/xm device string"),
                             what, value);
     return TRUE;

@@ -369,6 +369,12 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
             return NULL;
         }
         g_string_append(buf, disk->src);
+    } else if (disk->driver == XVM_DOMAIN_DISK_DRIVER_TAP) {
+        /* an empty drive keeps its driver: "tap:aio:,hdc:cdrom,r" */
+        g_string_append_printf(buf, "tap:%s:", fmt ? fmt : "aio");
+    } else if (disk->driver == XVM_DOMAIN_DISK_DRIVER_FILE ||
+               disk->driver == XVM_DOMAIN_DISK_DRIVER_QEMU) {
+        g_string_append(buf, "file:");
     }
     g_string_append_printf(buf, ",%s%s", disk->dst,
                            disk->device == XVM_DOMAIN_DISK_DEVICE_CDROM ? ":cdrom" : "");
