@@ -64,37 +64,37 @@ xs_alive() {
 }
 
 xs_start() {
-	sock=$XSTEST_DIR/socket
-	rm -f "$sock"
-	n=$(ls "$XSTEST_DIR" | grep -c '^daemon.*\.log$')
-	XSTEST_LOG=$XSTEST_DIR/daemon$n.log
-	wait_s=10
+	_xs_sock=$XSTEST_DIR/socket
+	rm -f "$_xs_sock"
+	_xs_n=$(ls "$XSTEST_DIR" | grep -c '^daemon.*\.log$')
+	XSTEST_LOG=$XSTEST_DIR/daemon$_xs_n.log
+	_xs_wait_s=10
 	if [ "$XSTEST_DAEMON" = cxenstored ]; then
 		# The C xenstored keeps its tdb in its working directory.
 		( cd "$XSTEST_DIR" &&
-		  exec env XENSTORED_PATH="$sock" LD_PRELOAD="$XSTEST_SHIM" \
+		  exec env XENSTORED_PATH="$_xs_sock" LD_PRELOAD="$XSTEST_SHIM" \
 			"$XS_CXENSTORED" -N -F "$XSTEST_DIR/pid" \
 			-T "$XSTEST_DIR/trace" ${XSTEST_DAEMON_ARGS:-} "$@" \
 			>"$XSTEST_LOG" 2>&1 ) &
 	elif [ "${XSTEST_VALGRIND:-0}" = 1 ]; then
-		wait_s=60
-		XSTEST_VGLOG=$XSTEST_DIR/valgrind$n.log
+		_xs_wait_s=60
+		XSTEST_VGLOG=$XSTEST_DIR/valgrind$_xs_n.log
 		valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
 			--error-exitcode=99 --log-file="$XSTEST_VGLOG" \
-			"$XSTEST_DAEMON_BIN" -N --socket "$sock" \
+			"$XSTEST_DAEMON_BIN" -N --socket "$_xs_sock" \
 			-F "$XSTEST_DIR/pid" -T "$XSTEST_DIR/trace" \
 			${XSTEST_DAEMON_ARGS:-} "$@" >"$XSTEST_LOG" 2>&1 &
 	else
-		"$XSTEST_DAEMON_BIN" -N --socket "$sock" -F "$XSTEST_DIR/pid" \
+		"$XSTEST_DAEMON_BIN" -N --socket "$_xs_sock" -F "$XSTEST_DIR/pid" \
 			-T "$XSTEST_DIR/trace" ${XSTEST_DAEMON_ARGS:-} "$@" \
 			>"$XSTEST_LOG" 2>&1 &
 	fi
 	XENSTORED_PID=$!
 	export XENSTORED_PID
-	XENSTORED_PATH=$sock
+	XENSTORED_PATH=$_xs_sock
 	export XENSTORED_PATH
-	i=0
-	while [ $i -lt $((wait_s * 20)) ]; do
+	_xs_i=0
+	while [ $_xs_i -lt $((_xs_wait_s * 20)) ]; do
 		if ! xs_alive; then
 			wait "$XENSTORED_PID"
 			xs_log "daemon exited at start-up (status $?):"
@@ -102,52 +102,52 @@ xs_start() {
 			XENSTORED_PID=
 			return 1
 		fi
-		[ -S "$sock" ] && return 0
+		[ -S "$_xs_sock" ] && return 0
 		sleep 0.05
-		i=$((i + 1))
+		_xs_i=$((_xs_i + 1))
 	done
-	xs_log "daemon did not create $sock within ${wait_s}s"
+	xs_log "daemon did not create $_xs_sock within ${_xs_wait_s}s"
 	cat "$XSTEST_LOG" >&2
 	return 1
 }
 
 xs_stop() {
 	[ -n "$XENSTORED_PID" ] || { xs_log "no daemon to stop"; return 1; }
-	pid=$XENSTORED_PID
+	_xs_pid=$XENSTORED_PID
 	XENSTORED_PID=
-	died=0
-	case $(xs_state "$pid") in
-		''|Z|X) died=1 ;;
+	_xs_died=0
+	case $(xs_state "$_xs_pid") in
+		''|Z|X) _xs_died=1 ;;
 	esac
-	if [ $died = 1 ]; then
-		wait "$pid"
-		st=$?
-		xs_log "daemon $pid DIED during the test (status $st)"
+	if [ $_xs_died = 1 ]; then
+		wait "$_xs_pid"
+		_xs_st=$?
+		xs_log "daemon $_xs_pid DIED during the test (status $_xs_st)"
 		cat "$XSTEST_LOG" >&2
 		[ -n "${XSTEST_VGLOG:-}" ] && cat "$XSTEST_VGLOG" >&2
 		return 1
 	fi
-	kill -TERM "$pid"
-	i=0
-	while [ $i -lt $((${XSTEST_STOP_TIMEOUT:-30} * 20)) ]; do
-		case $(xs_state "$pid") in
+	kill -TERM "$_xs_pid"
+	_xs_i=0
+	while [ $_xs_i -lt $((${XSTEST_STOP_TIMEOUT:-30} * 20)) ]; do
+		case $(xs_state "$_xs_pid") in
 			''|Z|X) break ;;
 		esac
 		sleep 0.05
-		i=$((i + 1))
+		_xs_i=$((_xs_i + 1))
 	done
-	case $(xs_state "$pid") in
+	case $(xs_state "$_xs_pid") in
 		''|Z|X) ;;
-		*) xs_log "daemon $pid ignored SIGTERM; killing it"
-		   kill -KILL "$pid" ;;
+		*) xs_log "daemon $_xs_pid ignored SIGTERM; killing it"
+		   kill -KILL "$_xs_pid" ;;
 	esac
-	wait "$pid"
-	st=$?
+	wait "$_xs_pid"
+	_xs_st=$?
 	# Xen's C xenstored does not catch SIGTERM (status 143); ours must
 	# exit cleanly with status 0.
-	[ "$XSTEST_DAEMON" = cxenstored ] && [ "$st" -eq 143 ] && st=0
-	if [ "$st" -ne 0 ]; then
-		xs_log "daemon exited with status $st on SIGTERM"
+	[ "$XSTEST_DAEMON" = cxenstored ] && [ "$_xs_st" -eq 143 ] && _xs_st=0
+	if [ "$_xs_st" -ne 0 ]; then
+		xs_log "daemon exited with status $_xs_st on SIGTERM"
 		cat "$XSTEST_LOG" >&2
 		[ -n "${XSTEST_VGLOG:-}" ] && cat "$XSTEST_VGLOG" >&2
 		return 1
