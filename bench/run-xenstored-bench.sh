@@ -9,15 +9,21 @@
 # ../shared/anchors, see its README) and xsnull, the null server (the
 # floor).  Daemon and load generator are pinned to one CPU (taskset -c 0).
 # Every workload runs --runs times (default 3) for --seconds (default 3)
-# after a 1 s warm-up; each run starts a fresh daemon; the table shows the
-# median of the runs.  A daemon that is not available is skipped with a
-# message.
+# after a 1 s warm-up; the table shows the median of the runs.  A daemon
+# that is not available is skipped with a message.
+#
+# Side by side: each run starts a fresh instance of every daemon, all on
+# their own sockets, and then runs each workload against each daemon in
+# turn (the order rotates from run to run), so the figures of one workload
+# are taken seconds apart and a machine whose background load changes
+# (shared CI hosts) skews all daemons alike.  Only the daemon under load
+# uses the CPU; the others sit idle in epoll/select.
 #
 # Xen's daemons only listen on /var/run/xenstored/socket.  Each is started
 # in a private mount namespace (unshare -m) in which a scratch directory is
 # bind-mounted over /var/run/xenstored, so the socket really is in the
-# scratch directory and a xenstored already serving the system socket is
-# neither disturbed nor in the way.
+# scratch directory, both can run at once, and a xenstored already serving
+# the system socket is neither disturbed nor in the way.
 #
 # usage: bench/run-xenstored-bench.sh [options]
 #   --daemons LIST     comma-separated subset of ours,c,ocaml,null  [all]
@@ -78,9 +84,10 @@ mkdir -p "$out" || die "cannot create $out"
 results=$out/results.jsonl
 : > "$results"
 
-daemon_pid=
+declare -A dpid=() dsock=()
 cleanup() {
-    stop_daemon
+    local d
+    for d in "${!dpid[@]}"; do stop_daemon "$d"; done
     rm -rf "$scratch/run" "$scratch/shim" "$scratch/bin"
     [ "$out" = "$scratch/results" ] || rm -rf "$scratch"
 }
@@ -107,7 +114,7 @@ if [ -z "$ours_bin" ]; then
 fi
 
 # ---- daemons --------------------------------------------------------------
-# start_daemon NAME -> sets daemon_pid and sock, or returns 1
+# start_daemon NAME -> sets dpid[NAME] and dsock[NAME], or returns 1
 shim=
 build_shim() {
     [ -n "$shim" ] && return 0
@@ -135,7 +142,7 @@ available() {   # NAME -> 0, or 1 with the reason on stdout
 }
 
 start_daemon() {
-    local name=$1 dir=$scratch/run/$1
+    local name=$1 dir=$scratch/run/$1 sock
     rm -rf "$dir"; mkdir -p "$dir/sock" "$dir/var"
     sock=$dir/sock/socket
     case $name in
@@ -175,32 +182,33 @@ EOF
             "$dir/oxenstored.conf" >"$dir/log" 2>&1 &
         ;;
     esac
-    daemon_pid=$!
+    dpid[$name]=$!
+    dsock[$name]=$sock
     local i
     for i in $(seq 100); do
-        if ! kill -0 "$daemon_pid" 2>/dev/null; then
+        if ! kill -0 "${dpid[$name]}" 2>/dev/null; then
             echo "$name exited at start-up:"; sed 's/^/    /' "$dir/log"
-            daemon_pid=; return 1
+            unset "dpid[$name]"; return 1
         fi
         if [ -S "$sock" ] && "$xsbench" --socket "$sock" --probe 2>/dev/null; then
             return 0
         fi
         sleep 0.1
     done
-    echo "$name does not answer on $sock"; stop_daemon; return 1
+    echo "$name does not answer on $sock"; stop_daemon "$name"; return 1
 }
 
-stop_daemon() {
-    [ -n "$daemon_pid" ] || return 0
-    kill "$daemon_pid" 2>/dev/null
-    local i
+stop_daemon() {   # NAME: stops the daemon we started, by its pid
+    local pid=${dpid[$1]:-} i
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null
     for i in $(seq 50); do
-        kill -0 "$daemon_pid" 2>/dev/null || break
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    kill -KILL "$daemon_pid" 2>/dev/null
-    wait "$daemon_pid" 2>/dev/null
-    daemon_pid=
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    unset "dpid[$1]"
 }
 
 # ---- workloads ------------------------------------------------------------
@@ -224,12 +232,12 @@ failed=0
 run_workload() {   # daemon run id args...
     local d=$1 r=$2 id=$3; shift 3
     local extra=()
-    [ "$id" = populate ] && extra=(--pid "$daemon_pid")
+    [ "$id" = populate ] && extra=(--pid "${dpid[$d]}")
     if [ "$d" = null ] && [ "$id" = watch-100 ]; then
         return   # the null server sends no watch events
     fi
     local line rc
-    line=$(taskset -c "$cpu" "$xsbench" --socket "$sock" "$@" \
+    line=$(taskset -c "$cpu" "$xsbench" --socket "${dsock[$d]}" "$@" \
                --seconds "$seconds" --warmup "$warmup" --guests "$guests" \
                "${extra[@]}" --json 2>"$scratch/xsbench.err")
     rc=$?
@@ -240,56 +248,65 @@ run_workload() {   # daemon run id args...
     fi
     printf '{"daemon":"%s","run":%s,"id":"%s","exit":%s,"result":%s}\n' \
         "$d" "$r" "$id" "$rc" "$line" >> "$results"
-    python3 - "$line" "$id" >&2 <<'EOF'
+    python3 - "$line" "$id $d" >&2 <<'EOF'
 import json, sys
 try:
     j = json.loads(sys.argv[1])
 except Exception:
     sys.exit(0)
 if j.get("workload") == "populate":
-    print("   %-15s %8.2f s  rss %.1f MiB  retries %d  %s" % (sys.argv[2],
+    print("   %-21s %8.2f s  rss %.1f MiB  retries %d  %s" % (sys.argv[2],
           j["total_s"], j["rss_kib"] / 1024, j["retries"], j["status"]))
 elif "rate" in j:
-    print("   %-15s %10.0f %-8s p50 %7.1f us  p99 %7.1f us  %s" % (sys.argv[2],
+    print("   %-21s %10.0f %-8s p50 %7.1f us  p99 %7.1f us  %s" % (sys.argv[2],
           j["rate"], j["unit"], j["p50_us"], j["p99_us"], j["status"]))
 EOF
 }
 
 IFS=, read -r -a want <<< "$daemons"
-measured=()
+avail=()
 declare -A skipped=()
 for d in "${want[@]}"; do
-    # not in $(...): available and start_daemon set variables (shim,
-    # daemon_pid, sock) and start_daemon's daemon must be our child
-    if ! available "$d" > "$scratch/why" 2>&1; then
-        why=$(tr '\n' ' ' < "$scratch/why")
-        say "skipping $d: $why"
-        skipped[$d]=$why
-        continue
+    # not in $(...): available sets variables (shim)
+    if available "$d" > "$scratch/why" 2>&1; then
+        avail+=("$d")
+    else
+        skipped[$d]=$(tr '\n' ' ' < "$scratch/why")
+        say "skipping $d: ${skipped[$d]}"
     fi
-    ok=0
-    for r in $(seq "$runs"); do
-        say "$d, run $r of $runs"
-        if ! start_daemon "$d" > "$scratch/why" 2>&1; then
-            msg=$(cat "$scratch/why")
-            say "skipping $d: $msg"
-            skipped[$d]=$msg
-            break
+done
+[ ${#avail[@]} -gt 0 ] || die "no daemon to measure"
+say "load average at start: $(cat /proc/loadavg)"
+for r in $(seq "$runs"); do
+    # this run's order: rotated by one per run
+    k=$(( (r - 1) % ${#avail[@]} ))
+    order=("${avail[@]:k}" "${avail[@]:0:k}")
+    up=()
+    for d in "${order[@]}"; do
+        [ -n "${skipped[$d]:-}" ] && continue
+        # not in $(...): the daemon must be our child
+        if start_daemon "$d" > "$scratch/why" 2>&1; then
+            up+=("$d")
+        else
+            skipped[$d]=$(tr '\n' ' ' < "$scratch/why")
+            say "skipping $d: ${skipped[$d]}"
         fi
-        ok=1
-        for w in "${workloads[@]}"; do
+    done
+    say "run $r of $runs: ${up[*]}"
+    for w in "${workloads[@]}"; do
+        for d in "${up[@]}"; do
+            [ -n "${dpid[$d]:-}" ] || continue
             run_workload "$d" "$r" "${w%%|*}" ${w#*|}
-            if ! kill -0 "$daemon_pid" 2>/dev/null; then
+            if ! kill -0 "${dpid[$d]}" 2>/dev/null; then
                 say "$d died during ${w%%|*}; log:"
                 sed 's/^/    /' "$scratch/run/$d/log" >&2
-                daemon_pid=
+                unset "dpid[$d]"
                 failed=1
-                break
             fi
         done
-        stop_daemon
     done
-    [ $ok = 1 ] && measured+=("$d")
+    for d in "${up[@]}"; do stop_daemon "$d"; done
+    say "load average after run $r: $(cat /proc/loadavg)"
 done
 
 # ---- table ------------------------------------------------------------------
@@ -388,7 +405,8 @@ for label, wid, key, kind, k2, kind2 in spec:
     print("| " + " | ".join(cells) + " |")
 print()
 print(f"Median of {runs} runs of {seconds} s (after 1 s of warm-up) each; "
-      "daemon and load generator pinned to one CPU; a fresh daemon per run.")
+      "daemon and load generator pinned to one CPU; fresh daemons per run, "
+      "daemons interleaved workload by workload.")
 for line in skipped.strip().splitlines():
     print(f"Not measured: {line}")
 EOF
