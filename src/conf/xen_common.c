@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -586,6 +587,17 @@ parseInputs(const xvmXenConf *conf, xvmDomainDef *def, xvmXenDialect dialect, GE
 /* ------------------------------------------------------------------ */
 /* network interfaces                                                  */
 
+/* An IPv4 or IPv6 address, with a prefix that fits its family (0: none). */
+static gboolean
+validIP(const char *addr, guint64 prefix)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+
+    if (inet_pton(AF_INET, addr, buf) == 1)
+        return prefix <= 32;
+    return inet_pton(AF_INET6, addr, buf) == 1;
+}
+
 static gboolean
 parseVif(const xvmXenConf *conf, const char *entry, const char *netfront,
          xvmDomainDef *def, GError **error)
@@ -676,6 +688,11 @@ parseVif(const xvmXenConf *conf, const char *entry, const char *netfront,
                     return badValue(error, conf, "vif", _("invalid IP prefix"));
             } else {
                 addr = g_strdup(ips[j]);
+            }
+            if (!validIP(addr, prefix)) {
+                xvmXenConfSetError(error, conf, "vif", VIR_ERR_INTERNAL_ERROR,
+                                   _("invalid IP address '%s' in vif"), ips[j]);
+                return FALSE;
             }
             g_ptr_array_add(net->ips, xvmDomainNetIPDefNew(addr, prefix));
         }

@@ -425,6 +425,13 @@ xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, GError **error)
         return NULL;
     }
 
+    if (!spec->cdrom && (!spec->target || !*spec->target)) {
+        /* xl lets an empty target through to libxl, which refuses it */
+        xvmConfError(error, VIR_ERR_CONF_SYNTAX,
+                     _("disk '%s' has an empty target (only a cdrom may be empty)"), spec->vdev);
+        return NULL;
+    }
+
     disk->dst = g_strdup(spec->vdev);
     if (spec->target && *spec->target)
         disk->src = g_strdup(spec->target);
@@ -515,6 +522,11 @@ xvmXenDiskSpecFormat(const xvmDomainDiskDef *disk, GError **error)
         xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                      _("disk target '%s' cannot be written as an xl vdev"),
                      disk->dst ? disk->dst : "");
+        return NULL;
+    }
+    if (!disk->src && disk->device != XVM_DOMAIN_DISK_DEVICE_CDROM) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("disk '%s' has no source (only a cdrom may be empty)"), disk->dst);
         return NULL;
     }
     if (disk->shareable) {
