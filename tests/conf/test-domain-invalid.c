@@ -85,6 +85,7 @@ main(int argc, char **argv)
 {
     char **files;
     guint n = 0;
+    int ret;
 
     setlocale(LC_ALL, "");
     g_test_init(&argc, &argv, NULL);
@@ -100,5 +101,7 @@ main(int argc, char **argv)
     if (n < 40)
         g_error("only %u invalid documents in %s, expected at least 40", n, datadir);
     g_test_add_data_func("/conf/xml/invalid/messages-unique", files, test_messages_unique);
-    return g_test_run();
+    ret = g_test_run();
+    g_strfreev(files);
+    return ret;
 }
