@@ -244,7 +244,11 @@ static void children(struct request *req, const char *path, size_t len,
 	}
 }
 
-/* Quota: the size of a node (permissions, value, children's names). */
+/* Quota: the size of a node as Xen's xenstored counts it (its 24-byte
+ * record header, permissions, value, children's names): ENOSPC when it
+ * reaches the quota. */
+#define XEN_NODE_HDR 24
+
 static int check_node_size(struct request *req, const char *path, size_t len,
 			   struct view *v, uint32_t vlen, unsigned int nperms,
 			   uint32_t extra_child)
@@ -255,12 +259,12 @@ static int check_node_size(struct request *req, const char *path, size_t len,
 		return 0;
 	if (v && v->exists)
 		children(req, path, len, v, NULL, NULL, &kids);
-	if (vlen + nperms * sizeof(struct xs_perm) + kids + extra_child >
-	    config.quota_node_size) {
+	if (XEN_NODE_HDR + vlen + nperms * sizeof(struct xs_perm) + kids +
+	    extra_child >= config.quota_node_size) {
 		xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
 			"domain %u hit its node size quota (%u)",
 			req->conn->domid, config.quota_node_size);
-		return E2BIG;
+		return ENOSPC;
 	}
 	return 0;
 }
