@@ -28,7 +28,10 @@ int path_canonical(const struct connection *conn, const char *in,
 	unsigned int domid;
 	int home_len = 0, off = 0;
 
-	if (in[0] == '/' || (allow_special && in[0] == '@')) {
+	/* "@..." names are never relative: special, or invalid. */
+	if (in[0] == '@' && !allow_special)
+		goto invalid;
+	if (in[0] == '/' || in[0] == '@') {
 		len = strlen(in);
 		if (len + 1 > buflen)
 			goto invalid;
