@@ -2,6 +2,7 @@
 #include "control.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <talloc.h>
@@ -71,12 +72,32 @@ unsigned int control_check_store(void)
 	return st.problems;
 }
 
+static char *memreport(struct request *req)
+{
+	struct store_stats st;
+	size_t nconns = 0, queued = 0;
+	struct connection *c;
+
+	store_get_stats(&st);
+	list_for_each_entry(c, &connections, list) {
+		nconns++;
+		queued += c->out_len;
+	}
+	return talloc_asprintf(req_ctx(req),
+		"nodes: %zu\nstore bytes: %zu\nindex slots: %zu\n"
+		"permission sets: %zu\nconnections: %zu\nqueued output: %zu\n"
+		"watches: %zu\ntransactions: %zu\ndomains: %u\n",
+		st.nodes, st.bytes, st.index_slots, perms_interned_count(),
+		nconns, queued, watch_count(), transaction_total(),
+		domain_count());
+}
+
 static const char help_text[] =
 	"Available commands:\n"
 	"check                   check the store's consistency\n"
 	"log [on|off]            switch the trace log on or off\n"
 	"logfile <file>          trace into <file>\n"
-	"memreport               memory used by the store and connections\n"
+	"memreport [<file>]      memory used by the store and connections\n"
 	"print <string>          write <string> to the trace and the log\n"
 	"quota [<domid>|<quota> <value>]\n"
 	"                        show quotas, a domain's usage, or set a quota\n"
@@ -143,27 +164,24 @@ int do_control(struct request *req)
 			return EINVAL;
 		reply_str(req, "OK");
 	} else if (streq(cmd, "memreport")) {
-		struct store_stats st;
-		size_t nconns = 0, queued = 0;
-		struct connection *c;
-		char *s;
+		char *s = memreport(req);
 
-		store_get_stats(&st);
-		list_for_each_entry(c, &connections, list) {
-			nconns++;
-			queued += c->out_len;
-		}
-		s = talloc_asprintf(req_ctx(req),
-			"nodes: %zu\nnode bytes: %zu\nindex slots: %zu\n"
-			"permission sets: %zu\nconnections: %zu\nqueued output: %zu\n"
-			"watches: %zu\ntransactions: %zu\ndomains: %u\n"
-			"talloc bytes: %zu\n",
-			st.nodes, st.bytes, st.index_slots, perms_interned_count(),
-			nconns, queued, watch_count(), transaction_total(),
-			domain_count(), talloc_total_size(NULL));
 		if (!s)
 			return ENOMEM;
-		reply_str(req, s);
+		if (n == 2) {
+			/* Into a file, as Xen's xenstored does. */
+			FILE *f = fopen(vec[1], "a");
+			if (!f)
+				return errno;
+			fputs(s, f);
+			if (fclose(f))
+				return EIO;
+			reply_str(req, "OK");
+		} else if (n == 1) {
+			reply_str(req, s);
+		} else {
+			return EINVAL;
+		}
 	} else if (streq(cmd, "print")) {
 		if (n != 2)
 			return EINVAL;

@@ -342,6 +342,8 @@ int do_is_domain_introduced(struct request *req)
 		yes = true;
 	else if (!parse_domid(arg, &domid))
 		return EINVAL;
+	else if (domid == 0 && !platform)
+		yes = true;  /* no hypervisor: dom0 is the socket's domain */
 	else
 		yes = (d = domain_find(domid)) && d->introduced;
 	reply_str(req, yes ? "T" : "F");

@@ -456,7 +456,7 @@ static int create_path(struct request *req, const char *path, size_t len,
 			continue;
 		if (req->txn) {
 			err = tx_create(req->txn, path, l, l == len ? value : "",
-					l == len ? vlen : 0, perms);
+					l == len ? vlen : 0, perms, l == len);
 			if (err)
 				break;
 		} else {

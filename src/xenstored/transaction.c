@@ -42,6 +42,7 @@ struct tnode {
 				   * deleted in the transaction */
 	bool changed;             /* value/perms set, or deleted */
 	bool kids_read;           /* children listed: checked at commit */
+	bool fire;                /* a request named it: fires watches at commit */
 	char *value;              /* the node as the transaction sees it */
 	uint32_t vlen;
 	struct perms *perms;      /* reference, while present */
@@ -320,7 +321,7 @@ static const char *base_name(const char *path, size_t len, size_t *nlen)
 }
 
 int tx_create(struct transaction *txn, const char *path, size_t len,
-	      const void *value, uint32_t vlen, struct perms *perms)
+	      const void *value, uint32_t vlen, struct perms *perms, bool fire)
 {
 	uint32_t h = hash_bytes(path, len, 0);
 	struct tnode *parent, *t;
@@ -346,6 +347,7 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 	talloc_free(t->kids);
 	t->present = true;
 	t->changed = true;
+	t->fire = fire;
 	t->seq = txn->next_seq++;
 	t->value = talloc_memdup(t, value ? value : "", vlen + 1);
 	t->value[vlen] = '\0';
@@ -368,6 +370,7 @@ static void make_changed(struct transaction *txn, struct tnode *t)
 	if (!t->changed)
 		t->seq = txn->next_seq++;
 	t->changed = true;
+	t->fire = true;
 }
 
 int tx_set_value(struct transaction *txn, const char *path, size_t len,
@@ -609,7 +612,8 @@ static int tx_commit(struct request *req, struct transaction *txn)
 			if (node_perms(store_node(id)) != t->perms)
 				db_set_perms(req, id, t->path, t->len, t->perms);
 		}
-		req_record_change(req, t->path, t->len, false, NULL);
+		if (t->fire)
+			req_record_change(req, t->path, t->len, false, NULL);
 	}
 	return 0;
 }

@@ -55,8 +55,10 @@ int tx_view(struct transaction *txn, const char *path, size_t len,
 typedef void (*tx_child_fn)(const char *name, size_t len, void *arg);
 int tx_children(struct transaction *txn, const char *path, size_t len,
 		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes);
+/* fire: the request named this node (its ancestors created on the way
+ * fire no watches of their own, as outside transactions). */
 int tx_create(struct transaction *txn, const char *path, size_t len,
-	      const void *value, uint32_t vlen, struct perms *perms);
+	      const void *value, uint32_t vlen, struct perms *perms, bool fire);
 int tx_set_value(struct transaction *txn, const char *path, size_t len,
 		 struct view *v, const void *value, uint32_t vlen);
 int tx_set_perms(struct transaction *txn, const char *path, size_t len,
