@@ -252,7 +252,8 @@ int do_watch(struct request *req)
 	struct watch *w;
 	size_t rel_off = 0;
 
-	if (req_strings(req, vec, 2) < 2)
+	/* Exactly a path and a token, as Xen's xenstored requires. */
+	if (req_count_strings(req) != 2 || req_strings(req, vec, 2) != 2)
 		return EINVAL;
 	if (vec[0][0] == '@') {
 		if (strlen(vec[0]) > XENSTORE_REL_PATH_MAX || !path_chars_valid(vec[0]))
