@@ -115,7 +115,9 @@ static void make_guest(unsigned int i)
 		send_req(conns[0], XS_MKDIR, 0, path, plen);
 		memcpy(sp, path, plen);
 		memcpy(sp + plen, perm, permlen);
-		send_req(conns[0], XS_SET_PERMS, 0, sp, plen + permlen);
+		/* (dom0's leftover input may have made that fatal to it) */
+		if (alive(conns[0]))
+			send_req(conns[0], XS_SET_PERMS, 0, sp, plen + permlen);
 	}
 	conns[i] = fz_conn_new(i, false);
 	if (conns[i] && domain_attach_conn(i, conns[i])) {

@@ -1587,6 +1587,34 @@ static void test_domain_release(Fx *fx, gconstpointer data)
 	assert_store_ok(d0);
 }
 
+/* A guest goes away with a watch event still queued for it while someone
+ * watches @releaseDomain: firing @releaseDomain flushes every connection,
+ * the dying one included (found by fuzz/xenstored_request.c). */
+static void test_release_pending_output(Fx *fx, gconstpointer data)
+{
+	Client *d0 = fx->d0, *g1 = fx->g[1];
+	const char req[] = "/local/domain/1/w\0x";
+	struct xsd_sockmsg hdr = { XS_WRITE, 4242, 0, sizeof(req) - 1 };
+	char buf[64];
+
+	g_assert_cmpint(xs_watch(d0, "@releaseDomain", "rel"), ==, 0);
+	g_assert_cmpint(xs_watch(g1, "w", "mine"), ==, 0);
+	ev_clear(d0);
+	ev_clear(g1);
+	/* dom0's write queues an event for 1, not flushed yet. */
+	memcpy(buf, &hdr, XS_HDR_SIZE);
+	memcpy(buf + XS_HDR_SIZE, req, sizeof(req) - 1);
+	conn_feed(d0->conn, buf, XS_HDR_SIZE + sizeof(req) - 1);
+	g_assert_cmpuint(conn_out_pending(g1->conn), >, 0);
+	g_assert_cmpint(domain_find(1)->memory, >, 0);
+	guest_gone(g1);
+	g_assert_null(domain_find(1));
+	assert_event(d0, "@releaseDomain|rel");
+	g_assert_nonnull(domain_find(2));
+	g_assert_nonnull(domain_find(3));
+	assert_store_ok(d0);
+}
+
 /* ==== transactions ====================================================== */
 
 static void test_tx_isolation(Fx *fx, gconstpointer data)
@@ -2367,6 +2395,7 @@ int main(int argc, char **argv)
 	T("watch/rm-subtree", test_watch_rm_subtree);
 	T("watch/special", test_watch_special);
 	T("watch/domain-release", test_domain_release);
+	T("watch/release-pending-output", test_release_pending_output);
 	T("transaction/isolation", test_tx_isolation);
 	T("transaction/commit-abort", test_tx_commit_abort);
 	T("transaction/conflicts", test_tx_conflicts);
