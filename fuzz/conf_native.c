@@ -70,7 +70,7 @@ static void
 fuzzNative(const char *format, const char *text)
 {
     g_autoptr(GError) error = NULL;
-    xvmXenHostPolicy policy;
+    xvmXenNativeExtras policy;
     g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(format, text, -1, &policy, &error);
     g_autoptr(xvmDomainDef) reparsed = NULL;
     g_autoptr(xvmDomainDef) def2 = NULL;

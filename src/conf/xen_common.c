@@ -830,7 +830,7 @@ static const char *const refusedCommon[] = {
     "pci", "usbctrl", "usbdev", "channel", "vnuma", "cpuid", "soundhw",
     "device_model_args", "device_model_args_pv", "device_model_args_hvm",
     "vtpm", "p9", "pvcalls", "vdispl", "vsnd", "vkb", "dtdev", "iomem",
-    "ioports", "irqs", "rdm", "cpu_weight", "cpu_cap",
+    "ioports", "irqs", "rdm",
     NULL
 };
 
@@ -863,6 +863,47 @@ xvmXenParseCommon(const xvmXenConf *conf, xvmDomainDef *def,
         return FALSE;
     def->memballoon = TRUE;
     return TRUE;
+}
+
+gboolean
+xvmXenParseSchedParams(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error)
+{
+    guint64 weight = 0, cap = 0;
+    int rcW, rcC;
+
+    if ((rcW = xvmXenConfGetUInt64(conf, "cpu_weight", &weight, error)) < 0 ||
+        (rcC = xvmXenConfGetUInt64(conf, "cpu_cap", &cap, error)) < 0)
+        return FALSE;
+    if (rcW && (weight < 1 || weight > XVM_XEN_CPU_WEIGHT_MAX))
+        return badValue(error, conf, "cpu_weight", _("out of range (1 to 65535)"));
+    /* a cap is a percentage of one CPU: at most 100 per vCPU possible */
+    if (rcC && cap > 100ULL * XVM_DOMAIN_MAX_VCPUS)
+        return badValue(error, conf, "cpu_cap", _("out of range"));
+    if (!extras) {
+        if (rcW)
+            return unsupportedValue(error, conf, "cpu_weight", "%s",
+                                    _("setting 'cpu_weight' is not supported here"));
+        if (rcC)
+            return unsupportedValue(error, conf, "cpu_cap", "%s",
+                                    _("setting 'cpu_cap' is not supported here"));
+        return TRUE;
+    }
+    extras->has_cpu_weight = rcW == 1;
+    extras->cpu_weight = weight;
+    extras->has_cpu_cap = rcC == 1;
+    extras->cpu_cap = cap;
+    return TRUE;
+}
+
+void
+xvmXenFormatSchedParams(xvmXenConf *conf, const xvmXenNativeExtras *extras)
+{
+    if (!extras)
+        return;
+    if (extras->has_cpu_weight)
+        xvmXenConfSetNumber(conf, "cpu_weight", extras->cpu_weight);
+    if (extras->has_cpu_cap)
+        xvmXenConfSetNumber(conf, "cpu_cap", extras->cpu_cap);
 }
 
 gboolean

@@ -17,6 +17,7 @@
 
 #include "domain_conf.h"
 #include "xen_config.h"
+#include "xen_native_extras.h"
 
 typedef enum {
     XVM_XEN_DIALECT_XL,
@@ -28,6 +29,12 @@ typedef enum {
  * video, xenbus limits: everything but the boot method and the disks. */
 gboolean xvmXenParseCommon(const xvmXenConf *conf, xvmDomainDef *def,
                            xvmXenDialect dialect, GError **error);
+
+/* cpu_weight, cpu_cap into @extras (which may be NULL: then refused, as
+ * there is nowhere to put them). */
+gboolean xvmXenParseSchedParams(const xvmXenConf *conf, xvmXenNativeExtras *extras,
+                                GError **error);
+void xvmXenFormatSchedParams(xvmXenConf *conf, const xvmXenNativeExtras *extras);
 
 /* HVM boot order ("boot = 'dc'"). */
 gboolean xvmXenParseBootOrder(const xvmXenConf *conf, xvmDomainDef *def, GError **error);
@@ -45,6 +52,7 @@ gboolean xvmXenRefuseSettings(const xvmXenConf *conf, const char *const *names,
  * order documented in xen_xl.c:
  *   Identity   name, uuid
  *   Resources  memory, maxmem, vcpus, maxvcpus, cpus
+ *   SchedParams cpu_weight, cpu_cap
  *   Features   (HVM) pae, acpi, apic, hap, viridian, rtc_timeoffset;
  *              localtime
  *   Lifecycle  on_poweroff, on_reboot, on_crash

@@ -31,7 +31,7 @@ knownFormat(const char *format, gboolean *xl, GError **error)
 
 xvmDomainDef *
 xvmDomainDefFromNative(const char *format, const char *config, gssize len,
-                       xvmXenHostPolicy *policy, GError **error)
+                       xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmXenConf) conf = NULL;
     gboolean xl;
@@ -46,24 +46,19 @@ xvmDomainDefFromNative(const char *format, const char *config, gssize len,
         len = strnlen(config, XVM_XEN_CONF_MAX_BYTES + 1);
     if (!(conf = xvmXenConfParse(config, len, xl ? "xl.cfg" : "xm.cfg", error)))
         return NULL;
-    if (xl) {
-        if (policy)
-            memset(policy, 0, sizeof(*policy));
-        return xvmXenParseXL(conf, error);
-    }
-    return xvmXenParseXM(conf, policy, error);
+    return xl ? xvmXenParseXL(conf, extras, error) : xvmXenParseXM(conf, extras, error);
 }
 
 char *
 xvmDomainDefToNative(const char *format, const xvmDomainDef *def,
-                     const xvmXenHostPolicy *policy, GError **error)
+                     const xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmXenConf) conf = NULL;
     gboolean xl;
 
     if (!knownFormat(format, &xl, error))
         return NULL;
-    conf = xl ? xvmXenFormatXL(def, error) : xvmXenFormatXM(def, policy, error);
+    conf = xl ? xvmXenFormatXL(def, extras, error) : xvmXenFormatXM(def, extras, error);
     if (!conf)
         return NULL;
     return xvmXenConfFormat(conf);
@@ -72,7 +67,8 @@ xvmDomainDefToNative(const char *format, const xvmDomainDef *def,
 char *
 xvmDomainXMLFromNative(const char *format, const char *config, GError **error)
 {
-    g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(format, config, -1, NULL, error);
+    xvmXenNativeExtras extras;
+    g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(format, config, -1, &extras, error);
 
     if (!def)
         return NULL;

@@ -3,7 +3,7 @@
  *
  * Canonical output order (stable, so golden files compare byte for byte):
  *   name, uuid, type,
- *   memory, maxmem, vcpus, maxvcpus, cpus,
+ *   memory, maxmem, vcpus, maxvcpus, cpus, cpu_weight, cpu_cap,
  *   PV/PVH: bootloader, bootloader_args, kernel, ramdisk, cmdline
  *   HVM:    bios, kernel, ramdisk, cmdline, boot,
  *           pae, acpi, apic, hap, viridian, rtc_timeoffset,
@@ -136,12 +136,15 @@ static const char *const refusedXL[] = {
 };
 
 xvmDomainDef *
-xvmXenParseXL(const xvmXenConf *conf, GError **error)
+xvmXenParseXL(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmDomainDef) def = xvmDomainDefNew();
 
+    if (extras)
+        memset(extras, 0, sizeof(*extras));
     if (!xvmXenRefuseSettings(conf, refusedXL, error) ||
         !xvmXenParseCommon(conf, def, XVM_XEN_DIALECT_XL, error) ||
+        !xvmXenParseSchedParams(conf, extras, error) ||
         !parseOS(conf, def, error) ||
         !parseDisks(conf, def, error) ||
         !xvmDomainDefPostParse(def, error) ||
@@ -210,7 +213,7 @@ formatDisks(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
 }
 
 xvmXenConf *
-xvmXenFormatXL(const xvmDomainDef *def, GError **error)
+xvmXenFormatXL(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmXenConf) conf = xvmXenConfNew(NULL);
     const char *type;
@@ -228,8 +231,10 @@ xvmXenFormatXL(const xvmDomainDef *def, GError **error)
     if (!xvmXenFormatIdentity(conf, def, error))
         return NULL;
     xvmXenConfSetString(conf, "type", type);
-    if (!xvmXenFormatResources(conf, def, error) ||
-        !formatOS(conf, def, error) ||
+    if (!xvmXenFormatResources(conf, def, error))
+        return NULL;
+    xvmXenFormatSchedParams(conf, extras);
+    if (!formatOS(conf, def, error) ||
         !xvmXenFormatFeatures(conf, def, error) ||
         !xvmXenFormatLifecycle(conf, def, error))
         return NULL;

@@ -10,13 +10,18 @@
 
 #include "domain_conf.h"
 #include "xen_config.h"
+#include "xen_native_extras.h"
 
 /* The definition described by a parsed xl.cfg, completed by
  * xvmDomainDefPostParse and checked by xvmDomainDefValidate.  Errors:
  * XVM_CONF_ERROR with libvirt's codes (see xen_common.h for the policy on
- * unknown and unsupported settings). */
-xvmDomainDef *xvmXenParseXL(const xvmXenConf *conf, GError **error);
+ * unknown and unsupported settings).  @extras (may be NULL) receives the
+ * settings the XML cannot hold (cpu_weight, cpu_cap). */
+xvmDomainDef *xvmXenParseXL(const xvmXenConf *conf, xvmXenNativeExtras *extras,
+                            GError **error);
 
 /* The xl.cfg settings of @def, in canonical order (see xen_xl.c).
- * VIR_ERR_CONFIG_UNSUPPORTED for what xl cannot express. */
-xvmXenConf *xvmXenFormatXL(const xvmDomainDef *def, GError **error);
+ * VIR_ERR_CONFIG_UNSUPPORTED for what xl cannot express.  @extras may be
+ * NULL; its xm-only members are ignored. */
+xvmXenConf *xvmXenFormatXL(const xvmDomainDef *def, const xvmXenNativeExtras *extras,
+                           GError **error);

@@ -6,7 +6,7 @@
  *   - on_xend_start = "ignore"|"start" and on_xend_stop =
  *     "ignore"|"shutdown"|"suspend" (xend's, used by xVM's domains SMF
  *     service for start at boot and stop at host shutdown) are read into
- *     xvmXenHostPolicy: autostart and host-shutdown policy of the driver,
+ *     xvmXenNativeExtras: autostart and host-shutdown policy of the driver,
  *     not part of the domain XML.  libvirt's converter ignores both keys.
  *
  * Differences from xl: builder= instead of type= (no PVH), the HVM loader
@@ -226,7 +226,7 @@ parseDisks(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
 }
 
 static gboolean
-parsePolicy(const xvmXenConf *conf, xvmXenHostPolicy *policy, GError **error)
+parsePolicy(const xvmXenConf *conf, xvmXenNativeExtras *policy, GError **error)
 {
     g_autofree char *start = NULL;
     g_autofree char *stop = NULL;
@@ -261,16 +261,19 @@ static const char *const refusedXM[] = {
 };
 
 xvmDomainDef *
-xvmXenParseXM(const xvmXenConf *conf, xvmXenHostPolicy *policy, GError **error)
+xvmXenParseXM(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmDomainDef) def = xvmDomainDefNew();
-    xvmXenHostPolicy scratch;
+    xvmXenNativeExtras scratch;
 
+    if (extras)
+        memset(extras, 0, sizeof(*extras));
     if (!xvmXenRefuseSettings(conf, refusedXM, error) ||
         !xvmXenParseCommon(conf, def, XVM_XEN_DIALECT_XM, error) ||
+        !xvmXenParseSchedParams(conf, extras, error) ||
         !parseOS(conf, def, error) ||
         !parseDisks(conf, def, error) ||
-        !parsePolicy(conf, policy ? policy : &scratch, error) ||
+        !parsePolicy(conf, extras ? extras : &scratch, error) ||
         !xvmDomainDefPostParse(def, error) ||
         !xvmDomainDefValidate(def, error))
         return NULL;
@@ -408,7 +411,7 @@ formatDisks(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
 }
 
 xvmXenConf *
-xvmXenFormatXM(const xvmDomainDef *def, const xvmXenHostPolicy *policy, GError **error)
+xvmXenFormatXM(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError **error)
 {
     g_autoptr(xvmXenConf) conf = xvmXenConfNew(NULL);
     guint i;
@@ -427,9 +430,9 @@ xvmXenFormatXM(const xvmDomainDef *def, const xvmXenHostPolicy *policy, GError *
         }
     }
 
-    if (policy && (!xvmXendStartTypeToString(policy->on_xend_start) ||
-                   !xvmXendStopTypeToString(policy->on_xend_stop))) {
-        xvmConfError(error, VIR_ERR_INVALID_ARG, "%s", _("invalid xend host policy"));
+    if (extras && (!xvmXendStartTypeToString(extras->on_xend_start) ||
+                   !xvmXendStopTypeToString(extras->on_xend_stop))) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG, "%s", _("invalid xend host policy in the extras"));
         return NULL;
     }
 
@@ -437,17 +440,19 @@ xvmXenFormatXM(const xvmDomainDef *def, const xvmXenHostPolicy *policy, GError *
         return NULL;
     if (def->os.type == XVM_DOMAIN_OS_TYPE_HVM)
         xvmXenConfSetString(conf, "builder", "hvm");
-    if (!xvmXenFormatResources(conf, def, error) ||
-        !formatOS(conf, def, error) ||
+    if (!xvmXenFormatResources(conf, def, error))
+        return NULL;
+    xvmXenFormatSchedParams(conf, extras);
+    if (!formatOS(conf, def, error) ||
         !xvmXenFormatFeatures(conf, def, error) ||
         !xvmXenFormatLifecycle(conf, def, error))
         return NULL;
-    if (policy && policy->on_xend_start != XVM_XEND_START_ABSENT)
+    if (extras && extras->on_xend_start != XVM_XEND_START_ABSENT)
         xvmXenConfSetString(conf, "on_xend_start",
-                            xvmXendStartTypeToString(policy->on_xend_start));
-    if (policy && policy->on_xend_stop != XVM_XEND_STOP_ABSENT)
+                            xvmXendStartTypeToString(extras->on_xend_start));
+    if (extras && extras->on_xend_stop != XVM_XEND_STOP_ABSENT)
         xvmXenConfSetString(conf, "on_xend_stop",
-                            xvmXendStopTypeToString(policy->on_xend_stop));
+                            xvmXendStopTypeToString(extras->on_xend_stop));
     xvmXenFormatEmulator(conf, def, XVM_XEN_DIALECT_XM);
     if (!formatDisks(conf, def, error) ||
         !xvmXenFormatNets(conf, def, XVM_XEN_DIALECT_XM, error) ||

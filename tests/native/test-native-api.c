@@ -13,6 +13,7 @@
 
 #include "domain_conf.h"
 #include "native_test_util.h"
+#include "xen_config.h"
 #include "xen_native.h"
 
 static const char minimal[] =
@@ -88,7 +89,7 @@ testXendPolicy(void)
         "vif = [ 'mac=00:16:3e:5a:1c:02,bridge=e1000g0,script=vif-vnic' ]\n"
         "on_xend_start = 'start'\n"
         "on_xend_stop = 'suspend'\n";
-    xvmXenHostPolicy policy = { 0 };
+    xvmXenNativeExtras policy = { 0 };
     g_autoptr(GError) err = NULL;
     g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XM, cfg, -1, &policy, &err);
     g_autofree char *out = NULL;
@@ -113,7 +114,7 @@ testXendPolicy(void)
     none = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XM, def, NULL, &err);
     g_assert_null(strstr(none, "on_xend"));
 
-    /* xl has no such keys: a policy given back is empty */
+    /* xl has no such keys: the extras given back have none */
     policy.on_xend_start = XVM_XEND_START_START;
     g_clear_pointer(&def, xvmDomainDefFree);
     def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, minimal, -1, &policy, &err);
@@ -163,6 +164,53 @@ testUnknownAndUnsupported(void)
     g_assert_no_error(err);
     assertRefused(XVM_NATIVE_FORMAT_XL, "name='x'\ntype='hvm'\nhpet=0\n",
                   VIR_ERR_CONFIG_UNSUPPORTED, "xl.cfg:3: 'hpet = 0' is not supported by this driver");
+}
+
+/* the credit scheduler's weight and cap travel beside the definition */
+static void
+testSchedParams(void)
+{
+    g_autofree char *cfg = g_strconcat(minimal, "cpu_weight = 512\ncpu_cap = 150\nvcpus = 2\n", NULL);
+    xvmXenNativeExtras extras;
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, cfg, -1, &extras, &err);
+    g_autofree char *xl = NULL;
+    g_autofree char *xm = NULL;
+    g_autofree char *none = NULL;
+    xvmXenNativeExtras zero = { 0 };
+
+    g_assert_no_error(err);
+    g_assert_true(extras.has_cpu_weight);
+    g_assert_cmpuint(extras.cpu_weight, ==, 512);
+    g_assert_true(extras.has_cpu_cap);
+    g_assert_cmpuint(extras.cpu_cap, ==, 150);
+    xl = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XL, def, &extras, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(xl, "vcpus = 2\ncpu_weight = 512\ncpu_cap = 150\nkernel = "));
+    xm = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XM, def, &extras, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(xm, "vcpus = 2\ncpu_weight = 512\ncpu_cap = 150\nkernel = "));
+    none = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XL, def, &zero, &err);
+    g_assert_null(strstr(none, "cpu_"));
+
+    /* a cap of 0 is "no cap", and is kept as given */
+    g_clear_pointer(&def, xvmDomainDefFree);
+    def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XM, "name='x'\nkernel='/k'\ncpu_cap=0\n", -1,
+                                 &extras, &err);
+    g_assert_no_error(err);
+    g_assert_true(extras.has_cpu_cap);
+    g_assert_false(extras.has_cpu_weight);
+    g_assert_cmpuint(extras.cpu_cap, ==, 0);
+
+    /* without a place to put them, they are refused rather than lost */
+    assertRefused(XVM_NATIVE_FORMAT_XL, cfg, VIR_ERR_CONFIG_UNSUPPORTED,
+                  "xl.cfg:5: setting 'cpu_weight' is not supported here");
+    g_clear_pointer(&def, xvmDomainDefFree);
+    def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, "name='x'\nkernel='/k'\ncpu_weight=70000\n",
+                                 -1, &extras, &err);
+    g_assert_null(def);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_assert_cmpstr(err->message, ==, "xl.cfg:3: config value cpu_weight was malformed: out of range (1 to 65535)");
 }
 
 static void
@@ -226,6 +274,7 @@ main(int argc, char **argv)
     g_test_add_func("/native/api/uuid-generated", testUuidGenerated);
     g_test_add_func("/native/api/xend-policy", testXendPolicy);
     g_test_add_func("/native/api/unknown-and-unsupported", testUnknownAndUnsupported);
+    g_test_add_func("/native/api/sched-params", testSchedParams);
     g_test_add_func("/native/api/bounded", testBounded);
     return g_test_run();
 }

@@ -39,7 +39,8 @@ casePath(const Case *c, const char *suffix)
 static char *
 nativeToXml(const char *format, const char *cfg, const char *source, GError **error)
 {
-    g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(format, cfg, -1, NULL, error);
+    xvmXenNativeExtras extras;
+    g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(format, cfg, -1, &extras, error);
 
     (void)source;
     if (!def)

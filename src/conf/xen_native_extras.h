@@ -1,0 +1,55 @@
+/*
+ * xen_native_extras.h: settings of native Xen configurations that have no
+ * place in libvirt's domain XML, passed beside the definition by the xl
+ * and xm converters (xen_xl.h, xen_xm.h, xen_native.h).
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+/* What a native configuration carries that libvirt's domain XML has no
+ * place for, kept beside the definition:
+ *  - xend's per-domain host policy (on_xend_start / on_xend_stop, xm
+ *    only), which Solaris xVM used for automatic start at boot and for
+ *    what happens to the domain when the host shuts down: the driver's
+ *    autostart flag and host-shutdown handling;
+ *  - the credit scheduler's weight and cap (cpu_weight / cpu_cap, xl and
+ *    xm): the driver's scheduler parameters "weight" and "cap"
+ *    (virDomainSetSchedulerParameters), until xvmDomainDef has <cputune>
+ *    (src/conf/PART-B-REQUESTS.md).
+ * A zeroed structure means "none of them". */
+typedef enum {
+    XVM_XEND_START_ABSENT = 0,
+    XVM_XEND_START_IGNORE,      /* "ignore": no autostart */
+    XVM_XEND_START_START,       /* "start": autostart */
+} xvmXendStart;
+
+typedef enum {
+    XVM_XEND_STOP_ABSENT = 0,
+    XVM_XEND_STOP_IGNORE,       /* "ignore": left running */
+    XVM_XEND_STOP_SHUTDOWN,     /* "shutdown": clean shutdown */
+    XVM_XEND_STOP_SUSPEND,      /* "suspend": saved (xm save) */
+} xvmXendStop;
+
+#define XVM_XEN_CPU_WEIGHT_MAX 65535
+
+typedef struct {
+    xvmXendStart on_xend_start;
+    xvmXendStop on_xend_stop;
+    gboolean has_cpu_weight;
+    guint cpu_weight;           /* 1..XVM_XEN_CPU_WEIGHT_MAX (Xen's default: 256) */
+    gboolean has_cpu_cap;
+    guint cpu_cap;              /* percent of one physical CPU; 0: no cap */
+} xvmXenNativeExtras;
+
+const char *xvmXendStartTypeToString(int v);
+int xvmXendStartTypeFromString(const char *s);
+const char *xvmXendStopTypeToString(int v);
+int xvmXendStopTypeFromString(const char *s);
+
+const char *xvmXendStartTypeToString(int v);
+int xvmXendStartTypeFromString(const char *s);
+const char *xvmXendStopTypeToString(int v);
+int xvmXendStopTypeFromString(const char *s);
