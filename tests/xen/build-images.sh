@@ -15,7 +15,8 @@
 #                      the libraries ldd lists
 #   --extra-dir DIR    copy DIR over dom0's root (e.g. DIR/xvm/tests.d/NN-x.sh,
 #                      DIR/xvm/xen.env)
-#   --env NAME=VALUE   append a line to dom0's /xvm/xen.env (see dom0/init)
+#   --env NAME=VALUE   append the line verbatim to dom0's /xvm/xen.env, a shell
+#                      file (quote values with spaces: --env "XVM_TESTS='10 40'")
 #   --dom0-out FILE    write the dom0 initramfs there instead
 #   --no-default-tests leave out tests/xen/tests.d
 set -euo pipefail

@@ -17,10 +17,11 @@
  * (-s PATH): there every client is privileged dom0, so the permission
  * checks are reported as SKIP.
  *
- * Usage: xsprobe [-d DEVICE | -s SOCKET] [-n MAXNODES] [-t SECONDS]
+ * Usage: xsprobe [-d DEVICE | -s SOCKET] [-n MAXNODES] [-t SECONDS] [-w WINDOW]
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -35,7 +36,7 @@
 
 #define MAX_EVENTS 16
 #define QUOTA_FANOUT 100     /* children per directory in the quota test */
-#define QUOTA_WINDOW 8       /* quota-test requests in flight */
+#define QUOTA_WINDOW 8       /* quota test: connections, one request in flight each */
 
 struct reply {
     struct xsd_sockmsg hdr;
@@ -55,6 +56,7 @@ static struct event events[MAX_EVENTS];
 static unsigned int nevents;
 static const char *current_op = "start";
 static unsigned int op_timeout = 30;
+static unsigned int quota_window = QUOTA_WINDOW;
 
 static void report(int ok, const char *check, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -103,12 +105,12 @@ static void on_alarm(int sig)
     _exit(3);
 }
 
-static int write_all(const void *buf, size_t len)
+static int write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
 
     while (len > 0) {
-        ssize_t n = write(xs_fd, p, len);
+        ssize_t n = write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -120,12 +122,12 @@ static int write_all(const void *buf, size_t len)
     return 0;
 }
 
-static int read_all(void *buf, size_t len)
+static int read_all(int fd, void *buf, size_t len)
 {
     char *p = buf;
 
     while (len > 0) {
-        ssize_t n = read(xs_fd, p, len);
+        ssize_t n = read(fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -142,15 +144,15 @@ static int read_all(void *buf, size_t len)
 }
 
 /* Reads one message (reply or watch event) into *r. */
-static int read_msg(struct reply *r)
+static int read_msg(int fd, struct reply *r)
 {
-    if (read_all(&r->hdr, sizeof(r->hdr)) < 0)
+    if (read_all(fd, &r->hdr, sizeof(r->hdr)) < 0)
         return -1;
     if (r->hdr.len > XENSTORE_PAYLOAD_MAX) {
         errno = EMSGSIZE;
         return -1;
     }
-    if (read_all(r->body, r->hdr.len) < 0)
+    if (read_all(fd, r->body, r->hdr.len) < 0)
         return -1;
     r->body[r->hdr.len] = '\0';
     return 0;
@@ -198,12 +200,12 @@ static int xs_request(uint32_t type, uint32_t tx, struct reply *r,
     h->len = (uint32_t)len;
 
     alarm(op_timeout);
-    if (write_all(buf, sizeof(*h) + len) < 0) {
+    if (write_all(xs_fd, buf, sizeof(*h) + len) < 0) {
         alarm(0);
         return -1;
     }
     for (;;) {
-        if (read_msg(r) < 0) {
+        if (read_msg(xs_fd, r) < 0) {
             alarm(0);
             return -1;
         }
@@ -270,31 +272,47 @@ static int xs_simple(uint32_t type, const char *arg, struct reply *r)
     return xs_request(type, 0, r, 1, parts, 1);
 }
 
+static const char *transport_dev, *transport_sock;
+
+/* Opens one more connection to the same transport. */
+static int open_again(void)
+{
+    if (transport_sock) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+        if (fd < 0)
+            return -1;
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", transport_sock);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            close(fd);
+            return -1;
+        }
+        return fd;
+    }
+    return open(transport_dev, O_RDWR | O_CLOEXEC);
+}
+
 static int open_transport(const char *dev, const char *sock)
 {
     if (sock) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-
         privileged = 1;
-        xs_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (xs_fd < 0)
+        transport_sock = sock;
+    } else if (dev) {
+        transport_dev = dev;
+    } else {
+        static const char *const devs[] = { "/dev/xen/xenbus", "/proc/xen/xenbus" };
+        for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]) && !transport_dev; i++)
+            if (access(devs[i], R_OK | W_OK) == 0)
+                transport_dev = devs[i];
+        if (!transport_dev) {
+            errno = ENOENT;
             return -1;
-        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-        return connect(xs_fd, (struct sockaddr *)&sa, sizeof(sa));
-    }
-    if (dev) {
-        xs_fd = open(dev, O_RDWR | O_CLOEXEC);
-        return xs_fd < 0 ? -1 : 0;
-    }
-    static const char *const devs[] = { "/dev/xen/xenbus", "/proc/xen/xenbus" };
-    for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
-        xs_fd = open(devs[i], O_RDWR | O_CLOEXEC);
-        if (xs_fd >= 0) {
-            printf("XVM-GUEST-XS INFO transport %s\n", devs[i]);
-            return 0;
         }
+        printf("XVM-GUEST-XS INFO transport %s\n", transport_dev);
     }
-    return -1;
+    xs_fd = open_again();
+    return xs_fd < 0 ? -1 : 0;
 }
 
 static int find_event(const char *suffix, const char *token)
@@ -333,14 +351,19 @@ int main(int argc, char **argv)
     char domid[32] = "", dompath[128];
     int opt;
 
-    while ((opt = getopt(argc, argv, "d:s:n:t:")) != -1) {
+    while ((opt = getopt(argc, argv, "d:s:n:t:w:")) != -1) {
         switch (opt) {
         case 'd': dev = optarg; break;
         case 's': sock = optarg; break;
         case 'n': maxnodes = strtoul(optarg, NULL, 10); break;
         case 't': op_timeout = (unsigned int)strtoul(optarg, NULL, 10); break;
+        case 'w':
+            quota_window = (unsigned int)strtoul(optarg, NULL, 10);
+            if (quota_window < 1 || quota_window > QUOTA_WINDOW)
+                quota_window = QUOTA_WINDOW;
+            break;
         default:
-            fprintf(stderr, "usage: %s [-d DEVICE | -s SOCKET] [-n MAXNODES] [-t SECONDS]\n",
+            fprintf(stderr, "usage: %s [-d DEVICE | -s SOCKET] [-n MAXNODES] [-t SECONDS] [-w WINDOW]\n",
                     argv[0]);
             return 2;
         }
@@ -472,72 +495,126 @@ int main(int argc, char **argv)
      * spread over directories of QUOTA_FANOUT children (q/<n/F>/<n%F>), so
      * what stops us is the per-domain node count (C xenstored: 1000 by
      * default, -E), not the size limit of one node (its children list,
-     * 2048 bytes by default, -S). Requests are pipelined, QUOTA_WINDOW in
-     * flight, which also exercises the ring with several messages queued.
+     * 2048 bytes by default, -S). quota_window connections each keep one
+     * request in flight: the ring then carries several requests at once.
+     * (Not several on one connection: Linux's /dev/xen/xenbus sends a
+     * request's body from the file's buffer after write() returned, so a
+     * second write() can overwrite the body of the first before it is
+     * sent.)
      */
     {
         unsigned long sent = 0, done = 0, ok = 0, err_at = 0;
-        unsigned int inflight = 0;
+        unsigned int inflight = 0, nfds = 0;
         int transport_err = 0, stop = 0;
         char quota_err[32] = "";
-        static char buf[QUOTA_WINDOW][sizeof(struct xsd_sockmsg) + 64];
-        uint32_t first_id = next_req_id;
+        int fds[QUOTA_WINDOW];
+        long slot_node[QUOTA_WINDOW];
+        struct pollfd pfd[QUOTA_WINDOW];
+        char b[sizeof(struct xsd_sockmsg) + 64];
+        struct xsd_sockmsg *h = (struct xsd_sockmsg *)b;
+
+        fds[nfds++] = xs_fd;
+        while (nfds < quota_window) {
+            int fd = open_again();
+            if (fd < 0)
+                break;
+            fds[nfds++] = fd;
+        }
+        for (unsigned int i = 0; i < nfds; i++)
+            slot_node[i] = -1;
 
         current_op = "quota writes";
+        alarm(op_timeout);
         while ((!stop && sent < maxnodes) || inflight > 0) {
-            while (!stop && sent < maxnodes && inflight < QUOTA_WINDOW) {
-                char *b = buf[sent % QUOTA_WINDOW];
-                struct xsd_sockmsg *h = (struct xsd_sockmsg *)b;
+            for (unsigned int i = 0; i < nfds && !stop && sent < maxnodes; i++) {
+                if (slot_node[i] >= 0)
+                    continue;
                 int l = snprintf(b + sizeof(*h), 64, "data/xsprobe/q/%lu/%lu",
                                  sent / QUOTA_FANOUT, sent % QUOTA_FANOUT);
                 memcpy(b + sizeof(*h) + l + 1, "x", 1);  /* path\0value */
                 h->type = XS_WRITE;
-                h->req_id = first_id + (uint32_t)sent;
+                h->req_id = next_req_id++;
                 h->tx_id = 0;
                 h->len = (uint32_t)l + 2;
-                alarm(op_timeout);
-                if (write_all(b, sizeof(*h) + h->len) < 0) {
+                if (write_all(fds[i], b, sizeof(*h) + h->len) < 0) {
                     transport_err = errno;
                     stop = 1;
                     break;
                 }
-                sent++;
+                slot_node[i] = (long)sent++;
                 inflight++;
             }
             if (inflight == 0)
                 break;
-            alarm(op_timeout);
-            if (read_msg(&r) < 0) {
+            for (unsigned int i = 0; i < nfds; i++) {
+                pfd[i].fd = slot_node[i] >= 0 ? fds[i] : -1;
+                pfd[i].events = POLLIN;
+                pfd[i].revents = 0;
+            }
+            if (poll(pfd, nfds, -1) < 0) {
+                if (errno == EINTR)
+                    continue;
                 transport_err = errno;
                 break;
             }
-            alarm(0);
-            if (r.hdr.type == XS_WATCH_EVENT)
-                continue;
-            inflight--;
-            done++;
-            if (r.hdr.type == XS_ERROR) {
-                if (!quota_err[0]) {
-                    snprintf(quota_err, sizeof(quota_err), "%.20s", r.body);
-                    err_at = r.hdr.req_id - first_id;
+            for (unsigned int i = 0; i < nfds; i++) {
+                if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                    continue;
+                if (read_msg(fds[i], &r) < 0) {
+                    transport_err = errno;
+                    stop = 1;
+                    inflight = 0;
+                    break;
                 }
-                stop = 1;
-            } else {
-                ok++;
+                if (r.hdr.type == XS_WATCH_EVENT)
+                    continue;
+                alarm(op_timeout);             /* progress */
+                inflight--;
+                done++;
+                if (r.hdr.type == XS_ERROR) {
+                    if (!quota_err[0]) {
+                        snprintf(quota_err, sizeof(quota_err), "%.20s", r.body);
+                        err_at = (unsigned long)slot_node[i];
+                    }
+                    stop = 1;
+                } else {
+                    ok++;
+                }
+                slot_node[i] = -1;
             }
         }
         alarm(0);
-        next_req_id = first_id + (uint32_t)sent;
+        for (unsigned int i = 1; i < nfds; i++)
+            close(fds[i]);
+
+        /* How many of the nodes are really there (directory listings). */
+        unsigned long present = 0, dirs = 0;
+        if (!transport_err) {
+            for (unsigned long d = 0; d <= sent / QUOTA_FANOUT; d++) {
+                char dpath[64];
+                snprintf(dpath, sizeof(dpath), "data/xsprobe/q/%lu", d);
+                if (xs_simple(XS_DIRECTORY, dpath, &r) < 0 || r.hdr.type != XS_DIRECTORY)
+                    continue;
+                dirs++;
+                for (size_t off = 0; off < r.hdr.len; off += strlen(r.body + off) + 1)
+                    present++;
+            }
+            printf("XVM-GUEST-XS INFO quota: %lu writes accepted, %lu nodes present in "
+                   "%lu directories (+ data/xsprobe/q), %u connections\n",
+                   ok, present, dirs, nfds);
+        }
         if (transport_err)
             report(0, "quota", "transport error after %lu replies: %s", done,
                    strerror(transport_err));
+        else if (present != ok)
+            report(0, "quota", "%lu writes answered OK but %lu nodes exist", ok, present);
         else if (privileged)
             skip("quota", "privileged connection has no quota");
         else if (strcmp(quota_err, "ENOSPC") == 0 || strcmp(quota_err, "EQUOTA") == 0 ||
                  strcmp(quota_err, "E2BIG") == 0)
             report(1, "quota", "error %s after %lu new nodes (+%lu directories; "
-                   "first refused: node #%lu)", quota_err, ok,
-                   (ok + QUOTA_FANOUT - 1) / QUOTA_FANOUT + 1, err_at);
+                   "first refused: node #%lu; %u connections)", quota_err, ok,
+                   (ok + QUOTA_FANOUT - 1) / QUOTA_FANOUT + 1, err_at, nfds);
         else if (quota_err[0])
             report(0, "quota", "unexpected error %s after %lu nodes", quota_err, ok);
         else
