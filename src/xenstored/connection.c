@@ -34,17 +34,25 @@ bool conn_is_unprivileged(const struct connection *conn)
 
 static int conn_destructor(struct connection *conn)
 {
+	struct domain *d = conn->domain;
+
+	/* First make sure nothing queues to it or flushes it any more:
+	 * releasing the domain below fires @releaseDomain, which flushes
+	 * every connection that has output. */
+	conn->closing = true;
+	list_del(&conn->dirty_list);
+	list_del(&conn->ready_list);
 	/* Watches and transactions are talloc children, freed after this;
 	 * unlink what refers to the connection from global structures. */
 	watch_conn_release(conn);
 	transaction_conn_release(conn);
-	if (conn->domain) {
-		domain_memory_add(conn->domain, -(long)conn->out_len);
-		domain_conn_gone(conn->domain, conn);
+	if (d) {
+		/* Not freed here: d->conn is still this connection. */
+		domain_memory_add(d, -(long)conn->out_len);
+		conn->domain = NULL;
+		domain_conn_gone(d, conn);
 	}
 	list_del(&conn->list);
-	list_del(&conn->dirty_list);
-	list_del(&conn->ready_list);
 	if (conn->ops && conn->ops->close)
 		conn->ops->close(conn);
 	free(conn->in);
@@ -130,7 +138,7 @@ static void out_reserve(struct connection *conn, size_t len)
 
 static void mark_dirty(struct connection *conn)
 {
-	if (list_empty(&conn->dirty_list))
+	if (!conn->closing && list_empty(&conn->dirty_list))
 		list_add_tail(&conn->dirty_list, &dirty);
 }
 

@@ -224,13 +224,14 @@ static void child_append(const char *name, size_t len, void *arg)
 /* Calls fn for each child of a node in the request's view; *bytes gets
  * the size of the whole list. */
 static void children(struct request *req, const char *path, size_t len,
-		     struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes)
+		     struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
+		     bool record)
 {
 	const struct node *n;
 	const struct kids *kids;
 
 	if (req->txn) {
-		tx_children(req->txn, path, len, v, fn, arg, bytes);
+		tx_children(req->txn, path, len, v, fn, arg, bytes, record);
 		return;
 	}
 	n = store_node(v->id);
@@ -258,7 +259,7 @@ static int check_node_size(struct request *req, const char *path, size_t len,
 	if (!conn_is_unprivileged(req->conn))
 		return 0;
 	if (v && v->exists)
-		children(req, path, len, v, NULL, NULL, &kids);
+		children(req, path, len, v, NULL, NULL, &kids, false);
 	if (XEN_NODE_HDR + vlen + nperms * sizeof(struct xs_perm) + kids +
 	    extra_child >= config.quota_node_size) {
 		xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
@@ -267,6 +268,24 @@ static int check_node_size(struct request *req, const char *path, size_t len,
 		return ENOSPC;
 	}
 	return 0;
+}
+
+/* Quota: would the connection's domain reach its hard memory quota by
+ * growing `delta` bytes? (Xen refuses such a change with ENOMEM; the
+ * domain stays readable.) */
+static bool memory_exceeded(struct request *req, long delta)
+{
+	struct domain *d = req->conn->domain;
+
+	if (!conn_is_unprivileged(req->conn) || !d || !config.quota_memory ||
+	    delta <= 0)
+		return false;
+	if (d->memory + delta < (long)config.quota_memory)
+		return false;
+	xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
+		"domain %u hit its memory quota (%u bytes)", d->domid,
+		config.quota_memory);
+	return true;
 }
 
 /* ---- READ, DIRECTORY, DIRECTORY_PART, GET_PERMS ----------------------- */
@@ -295,10 +314,10 @@ int do_directory(struct request *req)
 
 	if (err)
 		return err;
-	children(req, path, len, &v, NULL, NULL, &bytes);
+	children(req, path, len, &v, NULL, NULL, &bytes, true);
 	if (bytes > XENSTORE_PAYLOAD_MAX)
 		return E2BIG;  /* clients fall back to DIRECTORY_PART */
-	children(req, path, len, &v, child_append, &b, &bytes);
+	children(req, path, len, &v, child_append, &b, &bytes, true);
 	reply(req, buf, b.len);
 	return 0;
 }
@@ -354,14 +373,14 @@ int do_directory_part(struct request *req)
 	if (errno || *end || vec[1][0] == '-' || !vec[1][0])
 		return EINVAL;
 
-	children(req, path, len, &v, NULL, NULL, &bytes);
+	children(req, path, len, &v, NULL, NULL, &bytes, true);
 	genlen = snprintf(buf, sizeof(buf), "%" PRIu64, v.gen) + 1;
 	memset(&p, 0, sizeof(p));
 	p.skip = off > bytes ? bytes : (uint32_t)off;
 	p.buf = buf + genlen;
 	p.max = XENSTORE_PAYLOAD_MAX - genlen - 1;
 	if (off < bytes)
-		children(req, path, len, &v, part_append, &p, &bytes);
+		children(req, path, len, &v, part_append, &p, &bytes, true);
 	if (!p.full) {
 		buf[genlen + p.len] = '\0';
 		p.len++;
@@ -438,8 +457,11 @@ static int create_path(struct request *req, const char *path, size_t len,
 				req->conn->domid, config.quota_nodes);
 			return ENOSPC;
 		}
-		if (d && domain_over_memory(d))
+		/* Upper bound of what the new nodes will be accounted. */
+		if (memory_exceeded(req, (long)(len + vlen + missing *
+					  (1 + a.perms->num * sizeof(struct xs_perm)))))
 			return ENOMEM;
+		(void)d;
 		err = check_node_size(req, path, alen, &a, a.vlen, a.perms->num,
 				      (uint32_t)(len - alen));
 		if (!err)
@@ -485,8 +507,7 @@ static int write_value(struct request *req, const char *arg, const char *value,
 		err = create_path(req, path, len, value, vlen);
 	else if (!err && !mkdir) {
 		err = check_node_size(req, path, len, &v, vlen, v.perms->num, 0);
-		if (!err && conn_is_unprivileged(req->conn) && req->conn->domain &&
-		    domain_over_memory(req->conn->domain))
+		if (!err && memory_exceeded(req, (long)vlen - (long)v.vlen))
 			err = ENOMEM;
 		if (!err) {
 			if (req->txn)

@@ -273,7 +273,8 @@ static int child_parent(struct transaction *txn, const char *path, size_t len,
 }
 
 int tx_children(struct transaction *txn, const char *path, size_t len,
-		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes)
+		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
+		bool record)
 {
 	struct tnode *t = v->t;
 	struct tkids *k = t->kids;
@@ -286,7 +287,7 @@ int tx_children(struct transaction *txn, const char *path, size_t len,
 		const struct node *n = store_node(v->id);
 		const struct kids *nk = node_kids(n);
 
-		if (!t->kids_read) {
+		if (record && !t->kids_read) {
 			t->kids_read = true;
 			t->base_kids_gen = store_kids_gen(n);
 		}
@@ -436,7 +437,7 @@ int tx_delete(struct transaction *txn, const char *path, size_t len)
 	if (!v.exists)
 		return 0;
 	kids.ctx = talloc_new(NULL);
-	tx_children(txn, path, len, &v, collect_name, &kids, NULL);
+	tx_children(txn, path, len, &v, collect_name, &kids, NULL, true);
 	for (uint32_t i = 0; i < kids.n && !err; i++) {
 		char *child = talloc_asprintf(kids.ctx, "%s/%s",
 					      len == 1 ? "" : path, kids.names[i]);

@@ -51,10 +51,13 @@ int do_transaction_end(struct request *req);
  * the transaction touches more nodes than its quota). */
 int tx_view(struct transaction *txn, const char *path, size_t len,
 	    struct view *v);
-/* Calls fn for each child name of a node present in the view (in order). */
+/* Calls fn for each child name of a node present in the view (in order).
+ * record: the client sees the list (checked at commit); not when only
+ * its size is needed for a quota. */
 typedef void (*tx_child_fn)(const char *name, size_t len, void *arg);
 int tx_children(struct transaction *txn, const char *path, size_t len,
-		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes);
+		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
+		bool record);
 /* fire: the request named this node (its ancestors created on the way
  * fire no watches of their own, as outside transactions). */
 int tx_create(struct transaction *txn, const char *path, size_t len,
