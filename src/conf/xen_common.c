@@ -13,8 +13,9 @@
 
 /* libvirt's MIN_XEN_GUEST_SIZE * 2, in MiB */
 #define XEN_DEFAULT_MEMORY_MIB 128
-/* Largest MiB count whose KiB value fits a guint64 comfortably */
-#define XEN_MAX_MEMORY_MIB (G_MAXUINT64 / 1024 / 1024)
+/* Largest MiB count whose size in bytes fits a gint64, the domain XML's
+ * limit for memory sizes */
+#define XEN_MAX_MEMORY_MIB ((guint64)G_MAXINT64 / 1024 / 1024)
 #define XEN_VNC_PORT_MIN 5900
 
 static gboolean
