@@ -5,7 +5,7 @@
 # it FAILS loudly.
 #
 # Usage: run.sh [--cache DIR] [--xenstored PATH|debian] [--xenstored-args ARGS]
-#               [--timeout S] [--tests "10 40"] [--log FILE]
+#               [--timeout S] [--tests "10 40"] [--log FILE] [--extra-dir DIR]...
 #   --xenstored PATH  our xenstored, copied into dom0 with its libraries and
 #                     started as dom0's xenstored (default: the repo's
 #                     build/src/xenstored/xenstored when it exists)
@@ -13,6 +13,7 @@
 #   --xenstored-args  its arguments (default -N)
 #   --timeout S       QEMU run limit (default 540 s)
 #   --tests "P..."    run only tests whose names start with these prefixes
+#   --extra-dir DIR   copied over dom0's root (e.g. DIR/xvm/tests.d/05-mine.sh)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +24,7 @@ XENSTORED_ARGS=
 TIMEOUT=${XVM_XEN_TIMEOUT:-540}
 TESTS=
 LOG=
+EXTRA_DIRS=()
 while [ $# -gt 0 ]; do
   case $1 in
     --cache) CACHE=$2; shift 2 ;;
@@ -37,7 +39,9 @@ while [ $# -gt 0 ]; do
     --tests=*) TESTS=${1#*=}; shift ;;
     --log) LOG=$2; shift 2 ;;
     --log=*) LOG=${1#*=}; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --extra-dir) EXTRA_DIRS+=("$2"); shift 2 ;;
+    --extra-dir=*) EXTRA_DIRS+=("${1#*=}"); shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -80,7 +84,9 @@ mkdir -p "$EXTRA/xvm"
   [ -n "$TESTS" ] && echo "XVM_TESTS=$(q "$TESTS")"
   true
 } > "$EXTRA/xvm/xen.env"
-build_args=(--cache "$CACHE" --extra-dir "$EXTRA")
+build_args=(--cache "$CACHE")
+for d in "${EXTRA_DIRS[@]}"; do build_args+=(--extra-dir "$d"); done
+build_args+=(--extra-dir "$EXTRA")
 [ "$XENSTORED" = debian ] || build_args+=(--extra-bin "$XENSTORED")
 
 tb=$(date +%s)
