@@ -271,6 +271,8 @@ static size_t handle_messages(struct connection *conn, const char *buf, size_t l
 
 static void keep_input(struct connection *conn, const char *data, size_t len)
 {
+	if (!len)
+		return;
 	if (conn->in_len + len > conn->in_cap) {
 		size_t cap = conn->in_len + len;
 		conn->in = xrealloc(conn->in, cap);

@@ -21,6 +21,7 @@ void log_init(bool to_stderr, bool verbose)
 		openlog("xenstored", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(int prio, const char *fmt, va_list ap)
 {
 	va_list ap2;

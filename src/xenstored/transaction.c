@@ -138,7 +138,11 @@ static struct tnode *tnew(struct transaction *txn, const char *path,
 	if (id) {
 		/* Snapshot: the transaction keeps seeing what it first saw. */
 		const struct node *n = store_node(id);
-		t->value = talloc_memdup(t, node_value(n), n->vlen + 1);
+		/* Values in the store have no NUL after them. */
+		t->value = talloc_size(t, n->vlen + 1);
+		if (!t->value)
+			xs_fatal("out of memory in a transaction");
+		memcpy(t->value, node_value(n), n->vlen);
 		t->value[n->vlen] = '\0';
 		t->vlen = n->vlen;
 		t->perms = perms_ref(node_perms(n));
@@ -350,10 +354,12 @@ int tx_create(struct transaction *txn, const char *path, size_t len,
 	t->changed = true;
 	t->fire = fire;
 	t->seq = txn->next_seq++;
-	t->value = talloc_memdup(t, value ? value : "", vlen + 1);
-	t->value[vlen] = '\0';
-	if (vlen && value)
+	t->value = talloc_size(t, vlen + 1);
+	if (!t->value)
+		return ENOMEM;
+	if (vlen)
 		memcpy(t->value, value, vlen);
+	t->value[vlen] = '\0';
 	t->vlen = vlen;
 	t->perms = perms_ref(perms);
 	t->kids = NULL;
