@@ -32,6 +32,7 @@
 #   --guests N         guests for populate and the *-big workloads   [1000]
 #   --cpu N            CPU to pin daemon and load generator to       [0]
 #   --out DIR          keep raw results (results.jsonl, table.md) in DIR
+#   --table-only FILE  print the table of an earlier run's results.jsonl
 #   --ours PATH        our xenstored binary (default build/src/xenstored/
 #                      xenstored, else build-bench/src/xenstored/xenstored)
 #   --xsbench PATH, --xsnull PATH   the tools (default: build-bench/bench,
@@ -53,6 +54,7 @@ out=
 ours_bin=
 xsbench=
 xsnull=
+table_only=
 xen_bin=/usr/lib/xen-4.17/bin
 shim_src=${XEN_SHIM_SRC:-$top/../shared/anchors/xen-shim.c}
 
@@ -70,6 +72,7 @@ while [ $# -gt 0 ]; do
     --ours) ours_bin=$2; shift 2 ;;
     --xsbench) xsbench=$2; shift 2 ;;
     --xsnull) xsnull=$2; shift 2 ;;
+    --table-only) table_only=$2; shift 2 ;;
     -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
     esac
@@ -79,10 +82,18 @@ command -v python3 >/dev/null || die "python3 is needed for the table"
 command -v taskset >/dev/null || die "taskset (util-linux) is needed"
 
 scratch=$(mktemp -d /tmp/xsbench.XXXXXX) || die "mktemp failed"
+if [ -n "$table_only" ]; then
+    [ -r "$table_only" ] || die "cannot read $table_only"
+    out=$scratch/results
+fi
 [ -n "$out" ] || out=$scratch/results
 mkdir -p "$out" || die "cannot create $out"
 results=$out/results.jsonl
-: > "$results"
+if [ -n "$table_only" ]; then
+    cp "$table_only" "$results" || die "cannot copy $table_only"
+else
+    : > "$results"
+fi
 
 declare -A dpid=() dsock=()
 cleanup() {
@@ -264,6 +275,7 @@ EOF
 }
 
 IFS=, read -r -a want <<< "$daemons"
+[ -z "$table_only" ] || want=()
 avail=()
 declare -A skipped=()
 for d in "${want[@]}"; do
@@ -275,8 +287,9 @@ for d in "${want[@]}"; do
         say "skipping $d: ${skipped[$d]}"
     fi
 done
-[ ${#avail[@]} -gt 0 ] || die "no daemon to measure"
-say "load average at start: $(cat /proc/loadavg)"
+[ ${#avail[@]} -gt 0 ] || [ -n "$table_only" ] || die "no daemon to measure"
+[ -n "$table_only" ] || say "load average at start: $(cat /proc/loadavg)"
+[ -z "$table_only" ] || runs=0
 for r in $(seq "$runs"); do
     # this run's order: rotated by one per run
     k=$(( (r - 1) % ${#avail[@]} ))
@@ -317,6 +330,11 @@ python3 - "$results" "$runs" "$seconds" "$guests" "$skipped_list" \
 import json, statistics, sys
 results, runs, seconds, guests, skipped = sys.argv[1:6]
 rows = [json.loads(l) for l in open(results) if l.strip()]
+runs = str(len({r["run"] for r in rows}))
+for r in rows:
+    if r["exit"] == 0 and r["result"].get("workload") != "populate":
+        seconds = "%g" % round(r["result"]["seconds"])
+        break
 names = {"ours": "ours", "c": "C xenstored", "ocaml": "OCaml oxenstored",
          "null": "null (xsnull)"}
 order = ["ours", "c", "ocaml", "null"]
@@ -328,6 +346,17 @@ def med(d, wid, key):
     vals = [r["result"][key] for r in data.get((d, wid), [])
             if r["exit"] == 0 and key in r["result"]]
     return statistics.median(vals) if vals else None
+
+def ratio(d, other, wid, key):
+    """median over runs of the per-run ratio: the daemons of one run are
+    measured seconds apart, so a per-run ratio cancels slow load drift"""
+    by_run = {}
+    for r in data.get((d, wid), []) + data.get((other, wid), []):
+        if r["exit"] == 0 and key in r["result"]:
+            by_run.setdefault(r["run"], {})[r["daemon"]] = r["result"][key]
+    q = [v[d] / v[other] for v in by_run.values()
+         if d in v and other in v and v[other]]
+    return statistics.median(q) if q else None
 
 def failed(d, wid):
     return any(r["exit"] != 0 for r in data.get((d, wid), []))
@@ -400,18 +429,20 @@ for label, wid, key, kind, k2, kind2 in spec:
             c += " (some runs failed)"
         cells.append(c)
     for other, _ in ratio_cols:
-        a, b = vals.get("ours"), vals.get(other)
-        cells.append(f"{a / b:.2f}" if a is not None and b else "—")
+        q = ratio("ours", other, wid, key) if vals.get(other) else None
+        cells.append(f"{q:.2f}" if q is not None else "—")
     print("| " + " | ".join(cells) + " |")
 print()
 print(f"Median of {runs} runs of {seconds} s (after 1 s of warm-up) each; "
       "daemon and load generator pinned to one CPU; fresh daemons per run, "
-      "daemons interleaved workload by workload.")
+      "daemons interleaved workload by workload. Ratios: median over the "
+      "runs of the ratio within each run.")
 for line in skipped.strip().splitlines():
     print(f"Not measured: {line}")
 EOF
 echo
 cat "$out/table.md"
+[ -z "$table_only" ] || exit 0
 echo
 echo "raw results: $results" >&2
 exit $failed
