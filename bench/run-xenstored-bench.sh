@@ -73,7 +73,8 @@ while [ $# -gt 0 ]; do
     --xsbench) xsbench=$2; shift 2 ;;
     --xsnull) xsnull=$2; shift 2 ;;
     --table-only) table_only=$2; shift 2 ;;
-    -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next }
+                    NR > 2 { exit }' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
     esac
 done
