@@ -453,7 +453,8 @@ static char *dir_by_parts(const char *path, unsigned int *chunks, char **gen)
 			i += l + 1;
 		}
 		wf = all->len == 0 || all->data[all->len - 1] == 0;
-		qsort(a->pdata, a->len, sizeof(char *), cmp_strp);
+		if (a->len)
+			qsort(a->pdata, a->len, sizeof(char *), cmp_strp);
 		g_ptr_array_add(a, NULL);
 		v = (char **)a->pdata;
 		s = g_strjoinv(",", v);

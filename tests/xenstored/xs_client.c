@@ -519,7 +519,8 @@ static char **split_nul_list(const char *p, size_t len, bool *well_formed)
 		g_ptr_array_add(a, g_strndup(p + i, l));
 		i += l + 1;
 	}
-	qsort(a->pdata, a->len, sizeof(char *), cmp_str);
+	if (a->len)
+		qsort(a->pdata, a->len, sizeof(char *), cmp_str);
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }
@@ -546,7 +547,8 @@ void xsc_expect_dir_at(const char *file, int line, xsc_conn *c, uint32_t tx,
 	     s = va_arg(ap, const char *))
 		g_ptr_array_add(want, (char *)s);
 	va_end(ap);
-	qsort(want->pdata, want->len, sizeof(char *), cmp_str);
+	if (want->len)
+		qsort(want->pdata, want->len, sizeof(char *), cmp_str);
 	g_ptr_array_add(want, NULL);
 	got = split_nul_list(m->body, m->hdr.len, &wf);
 	gs = g_strjoinv(",", got);
