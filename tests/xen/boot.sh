@@ -14,7 +14,7 @@ CACHE=${XVM_XEN_CACHE:-/var/tmp/xvm-xen-qemu}
 DOM0_INITRD=
 TIMEOUT=${XVM_XEN_TIMEOUT:-540}
 LOG=
-MODE=test
+MODE="test"
 while [ $# -gt 0 ]; do
   case $1 in
     --cache) CACHE=$2; shift 2 ;;
@@ -51,6 +51,7 @@ XEN_CMDLINE+=" ${XVM_XEN_CPU-smap=0} ${XVM_XEN_EXTRA:-}"
 DOM0_CMDLINE="console=hvc0 earlyprintk=xen xvm.mode=$MODE ${XVM_DOM0_EXTRA:-}"
 ACCEL=${XVM_QEMU_ACCEL:-tcg}
 [ "$ACCEL" = tcg ] && ACCEL=tcg,thread=multi
+# shellcheck disable=SC2054  # commas belong to QEMU option values
 QEMU_ARGS=(
   -machine "${XVM_QEMU_MACHINE:-q35}" -accel "$ACCEL" -cpu "${XVM_QEMU_CPU:-max}"
   -smp "${XVM_QEMU_SMP:-2}" -m "${XVM_QEMU_MEM:-2048}"

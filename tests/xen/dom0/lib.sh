@@ -43,6 +43,7 @@ xvm_wait_text() {
   while :; do
     if [ -r "$_f" ]; then
       while IFS= read -r _l || [ -n "$_l" ]; do
+        # shellcheck disable=SC2034  # MATCH is for the caller
         case $_l in *"$_t"*) MATCH=$_l; return 0 ;; esac
       done < "$_f"
     fi
@@ -55,7 +56,7 @@ xvm_wait_text() {
 # xvm_wait_path TEST PATH SECONDS: waits until [ TEST PATH ] holds.
 xvm_wait_path() {
   xvm_now; _end=$((NOW + $3 * 100))
-  while ! [ "$1" "$2" ]; do
+  while ! test "$1" "$2"; do
     xvm_now
     [ "$NOW" -ge "$_end" ] && return 1
     sleep 0.25
