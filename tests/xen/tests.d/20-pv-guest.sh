@@ -10,7 +10,17 @@ BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
 vm_before=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
 xvm_info "/vm before guests: ${vm_before:-<empty>}"
 
-domain_gone() { ! xl domid "$1" > /dev/null 2>&1; }
+# NAME [SECONDS]: the domain disappears within SECONDS (default 30). After
+# `xl shutdown -w` returns, xl's background monitor destroys the shut-down
+# domain a moment later, so one look right away can race with it.
+domain_gone() {
+  n=0
+  while xl domid "$1" > /dev/null 2>&1; do
+    [ $n -ge $(( ${2:-30} * 4 )) ] && return 1
+    sleep 0.25
+    n=$((n + 1))
+  done
+}
 
 # create NAME [xl overrides...]: xl create, then wait for the marker.
 create_and_wait() {
