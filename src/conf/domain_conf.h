@@ -78,6 +78,11 @@ void xvmConfError(GError **error, virErrorNumber code, const char *fmt, ...)
 #define XVM_DOMAIN_MAX_CONTROLLERS   64
 #define XVM_DOMAIN_MAX_METADATA_BYTES (1024 * 1024)
 #define XVM_CPUSET_MAX_CPUS          4096  /* host CPU ids are < this */
+/* <cputune><shares> is the credit scheduler's per-domain weight (libvirt's
+ * libxl driver sets libxl's sched_params.weight from it); Xen's credit and
+ * credit2 schedulers take 1 to 65535 (sched_credit.c). */
+#define XVM_DOMAIN_CPU_WEIGHT_MIN    1
+#define XVM_DOMAIN_CPU_WEIGHT_MAX    65535
 
 /* ------------------------------------------------------------------------ */
 /* Enums: each has xvmXxxTypeToString(int) (NULL when out of range) and    */
@@ -425,6 +430,10 @@ typedef struct {
     xvmDomainCpuPlacement placement;
     xvmBitmap *cpumask;              /* <vcpu cpuset=...>, NULL: none */
     GPtrArray *vcpupins;             /* xvmDomainVcpuPinDef*, sorted by vcpu */
+    gboolean cputune_shares_set;     /* <cputune><shares> present */
+    guint cputune_shares;            /* <cputune><shares>: the credit scheduler's
+                                        weight (xl/xm cpu_weight), 1 to
+                                        XVM_DOMAIN_CPU_WEIGHT_MAX once validated */
 
     xvmDomainOSDef os;
     xvmTristateSwitch features[XVM_DOMAIN_FEATURE_LAST];

@@ -217,6 +217,14 @@ validate_memory_cpus(const xvmDomainDef *def, GError **error)
                      def->vcpus_current, def->vcpus);
         return FALSE;
     }
+    if (def->cputune_shares_set &&
+        (def->cputune_shares < XVM_DOMAIN_CPU_WEIGHT_MIN ||
+         def->cputune_shares > XVM_DOMAIN_CPU_WEIGHT_MAX)) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("<cputune><shares> %u is out of range: Xen's credit scheduler takes a weight from %d to %d"),
+                     def->cputune_shares, XVM_DOMAIN_CPU_WEIGHT_MIN, XVM_DOMAIN_CPU_WEIGHT_MAX);
+        return FALSE;
+    }
     for (guint i = 0; i < def->vcpupins->len; i++) {
         const xvmDomainVcpuPinDef *pin = g_ptr_array_index(def->vcpupins, i);
         if (pin->vcpu >= def->vcpus) {

@@ -157,9 +157,15 @@ format_vcpu(Fmt *f, const xvmDomainDef *def)
         attr_uint(f, "current", current);
     g_string_append_printf(f->buf, ">%u</vcpu>\n", def->vcpus);
 
-    if (def->vcpupins->len) {
+    /* libvirt's order inside <cputune>: shares, (period, quota, ...),
+     * vcpupin */
+    if (def->cputune_shares_set || def->vcpupins->len) {
         open_elem(f, "cputune");
         close_open(f);
+        if (def->cputune_shares_set) {
+            g_autofree char *s = g_strdup_printf("%u", def->cputune_shares);
+            text_elem(f, "shares", s);
+        }
         for (guint i = 0; i < def->vcpupins->len; i++) {
             const xvmDomainVcpuPinDef *pin = g_ptr_array_index(def->vcpupins, i);
             g_autofree char *s = xvmBitmapFormat(pin->cpumask);

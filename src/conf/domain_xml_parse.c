@@ -366,6 +366,21 @@ parse_cputune(xmlNodePtr n, xvmDomainDef *def, GError **error)
 
         if (c->type != XML_ELEMENT_NODE)
             continue;
+        if (is_elem(c, "shares")) {
+            g_autofree char *v = text(c);
+
+            /* libvirt's schema allows one; a second would be lost */
+            if (def->cputune_shares_set) {
+                xvmConfError(error, VIR_ERR_XML_ERROR, "%s",
+                             _("more than one <shares> in <cputune>"));
+                return FALSE;
+            }
+            /* the schema's unsignedInt; the Xen range is validation's */
+            if (!parse_uint32("<cputune><shares>", v, G_MAXUINT32, &def->cputune_shares, error))
+                return FALSE;
+            def->cputune_shares_set = TRUE;
+            continue;
+        }
         if (!is_elem(c, "vcpupin")) {
             xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                          _("<cputune> element <%s> is not supported by the Xen driver"),
