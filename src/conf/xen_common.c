@@ -866,8 +866,13 @@ xvmXenParseCommon(const xvmXenConf *conf, xvmDomainDef *def,
     return TRUE;
 }
 
+/* cpu_weight is <cputune><shares>, as libvirt's libxl driver has it
+ * (libxl_conf.c: sched_params.weight = cputune.shares).  cpu_cap has no
+ * domain XML form in libvirt (its libxl driver offers the cap only as the
+ * live scheduler parameter "cap"), so it travels in the extras. */
 gboolean
-xvmXenParseSchedParams(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error)
+xvmXenParseSchedParams(const xvmXenConf *conf, xvmDomainDef *def, xvmXenNativeExtras *extras,
+                       GError **error)
 {
     guint64 weight = 0, cap = 0;
     int rcW, rcC;
@@ -875,36 +880,43 @@ xvmXenParseSchedParams(const xvmXenConf *conf, xvmXenNativeExtras *extras, GErro
     if ((rcW = xvmXenConfGetUInt64(conf, "cpu_weight", &weight, error)) < 0 ||
         (rcC = xvmXenConfGetUInt64(conf, "cpu_cap", &cap, error)) < 0)
         return FALSE;
-    if (rcW && (weight < 1 || weight > XVM_XEN_CPU_WEIGHT_MAX))
+    if (rcW && (weight < XVM_DOMAIN_CPU_WEIGHT_MIN || weight > XVM_DOMAIN_CPU_WEIGHT_MAX))
         return badValue(error, conf, "cpu_weight", _("out of range (1 to 65535)"));
     /* a cap is a percentage of one CPU: at most 100 per vCPU possible */
     if (rcC && cap > 100ULL * XVM_DOMAIN_MAX_VCPUS)
         return badValue(error, conf, "cpu_cap", _("out of range"));
-    if (!extras) {
-        if (rcW)
-            return unsupportedValue(error, conf, "cpu_weight", "%s",
-                                    _("setting 'cpu_weight' is not supported here"));
-        if (rcC)
-            return unsupportedValue(error, conf, "cpu_cap", "%s",
-                                    _("setting 'cpu_cap' is not supported here"));
-        return TRUE;
+    if (rcC && !extras)
+        return unsupportedValue(error, conf, "cpu_cap", "%s",
+                                _("setting 'cpu_cap' is not supported here"));
+    if (rcW) {
+        def->cputune_shares_set = TRUE;
+        def->cputune_shares = (guint)weight;
     }
-    extras->has_cpu_weight = rcW == 1;
-    extras->cpu_weight = weight;
-    extras->has_cpu_cap = rcC == 1;
-    extras->cpu_cap = cap;
+    if (extras) {
+        extras->has_cpu_cap = rcC == 1;
+        extras->cpu_cap = cap;
+    }
     return TRUE;
 }
 
-void
-xvmXenFormatSchedParams(xvmXenConf *conf, const xvmXenNativeExtras *extras)
+gboolean
+xvmXenFormatSchedParams(xvmXenConf *conf, const xvmDomainDef *def,
+                        const xvmXenNativeExtras *extras, GError **error)
 {
-    if (!extras)
-        return;
-    if (extras->has_cpu_weight)
-        xvmXenConfSetNumber(conf, "cpu_weight", extras->cpu_weight);
-    if (extras->has_cpu_cap)
+    if (def->cputune_shares_set) {
+        /* xl and xm would pass anything else on to Xen, which refuses it */
+        if (def->cputune_shares < XVM_DOMAIN_CPU_WEIGHT_MIN ||
+            def->cputune_shares > XVM_DOMAIN_CPU_WEIGHT_MAX) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                         _("<cputune><shares> %u is out of range: Xen's credit scheduler takes a weight from %d to %d"),
+                         def->cputune_shares, XVM_DOMAIN_CPU_WEIGHT_MIN, XVM_DOMAIN_CPU_WEIGHT_MAX);
+            return FALSE;
+        }
+        xvmXenConfSetNumber(conf, "cpu_weight", def->cputune_shares);
+    }
+    if (extras && extras->has_cpu_cap)
         xvmXenConfSetNumber(conf, "cpu_cap", extras->cpu_cap);
+    return TRUE;
 }
 
 gboolean

@@ -30,11 +30,12 @@ typedef enum {
 gboolean xvmXenParseCommon(const xvmXenConf *conf, xvmDomainDef *def,
                            xvmXenDialect dialect, GError **error);
 
-/* cpu_weight, cpu_cap into @extras (which may be NULL: then refused, as
- * there is nowhere to put them). */
-gboolean xvmXenParseSchedParams(const xvmXenConf *conf, xvmXenNativeExtras *extras,
-                                GError **error);
-void xvmXenFormatSchedParams(xvmXenConf *conf, const xvmXenNativeExtras *extras);
+/* cpu_weight into <cputune><shares> of @def; cpu_cap into @extras (which
+ * may be NULL: then a cpu_cap is refused, as there is nowhere to put it). */
+gboolean xvmXenParseSchedParams(const xvmXenConf *conf, xvmDomainDef *def,
+                                xvmXenNativeExtras *extras, GError **error);
+gboolean xvmXenFormatSchedParams(xvmXenConf *conf, const xvmDomainDef *def,
+                                 const xvmXenNativeExtras *extras, GError **error);
 
 /* HVM boot order ("boot = 'dc'"). */
 gboolean xvmXenParseBootOrder(const xvmXenConf *conf, xvmDomainDef *def, GError **error);

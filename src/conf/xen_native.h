@@ -16,8 +16,9 @@
 
 /* The definition described by a native configuration of @len bytes
  * (-1: NUL-terminated).  @extras (may be NULL) receives what the domain
- * XML cannot hold: cpu_weight / cpu_cap, and xm's on_xend_start /
- * on_xend_stop; with NULL, cpu_weight and cpu_cap are refused.  An unknown @format is VIR_ERR_INVALID_ARG
+ * XML cannot hold: cpu_cap, and xm's on_xend_start / on_xend_stop; with
+ * NULL, cpu_cap is refused (cpu_weight is <cputune><shares> of the
+ * definition).  An unknown @format is VIR_ERR_INVALID_ARG
  * ("unsupported config type %s", as libvirt). */
 xvmDomainDef *xvmDomainDefFromNative(const char *format, const char *config, gssize len,
                                      xvmXenNativeExtras *extras, GError **error);
@@ -28,8 +29,8 @@ char *xvmDomainDefToNative(const char *format, const xvmDomainDef *def,
 
 /* virsh domxml-from-native: the inactive domain XML of a native config,
  * passwords included (they come from the caller's own config).  The
- * extras have no XML form and are dropped here (cpu_weight and cpu_cap
- * are checked all the same). */
+ * extras have no XML form and are dropped here, as libvirt's converter
+ * ignores cpu_cap (it is checked all the same). */
 char *xvmDomainXMLFromNative(const char *format, const char *config, GError **error);
 
 /* virsh domxml-to-native: the native config of a domain XML document. */

@@ -15,10 +15,13 @@
  *    only), which Solaris xVM used for automatic start at boot and for
  *    what happens to the domain when the host shuts down: the driver's
  *    autostart flag and host-shutdown handling;
- *  - the credit scheduler's weight and cap (cpu_weight / cpu_cap, xl and
- *    xm): the driver's scheduler parameters "weight" and "cap"
- *    (virDomainSetSchedulerParameters), until xvmDomainDef has <cputune>
- *    (src/conf/PART-B-REQUESTS.md).
+ *  - the credit scheduler's cap (cpu_cap, xl and xm): the driver's
+ *    scheduler parameter "cap" (virDomainSetSchedulerParameters).  libvirt
+ *    has no domain XML for it: its libxl driver maps only the weight to
+ *    the XML (cpu_weight <-> <cputune><shares>, in xvmDomainDef) and
+ *    offers the cap as a live scheduler parameter alone.  <cputune>'s
+ *    global_period/global_quota are CFS bandwidth limits that libvirt's
+ *    libxl driver ignores, so they are not used to carry it either.
  * A zeroed structure means "none of them". */
 typedef enum {
     XVM_XEND_START_ABSENT = 0,
@@ -33,13 +36,9 @@ typedef enum {
     XVM_XEND_STOP_SUSPEND,      /* "suspend": saved (xm save) */
 } xvmXendStop;
 
-#define XVM_XEN_CPU_WEIGHT_MAX 65535
-
 typedef struct {
     xvmXendStart on_xend_start;
     xvmXendStop on_xend_stop;
-    gboolean has_cpu_weight;
-    guint cpu_weight;           /* 1..XVM_XEN_CPU_WEIGHT_MAX (Xen's default: 256) */
     gboolean has_cpu_cap;
     guint cpu_cap;              /* percent of one physical CPU; 0: no cap */
 } xvmXenNativeExtras;

@@ -144,7 +144,7 @@ xvmXenParseXL(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error
         memset(extras, 0, sizeof(*extras));
     if (!xvmXenRefuseSettings(conf, refusedXL, error) ||
         !xvmXenParseCommon(conf, def, XVM_XEN_DIALECT_XL, error) ||
-        !xvmXenParseSchedParams(conf, extras, error) ||
+        !xvmXenParseSchedParams(conf, def, extras, error) ||
         !parseOS(conf, def, error) ||
         !parseDisks(conf, def, error) ||
         !xvmDomainDefPostParse(def, error) ||
@@ -233,8 +233,8 @@ xvmXenFormatXL(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError
     xvmXenConfSetString(conf, "type", type);
     if (!xvmXenFormatResources(conf, def, error))
         return NULL;
-    xvmXenFormatSchedParams(conf, extras);
-    if (!formatOS(conf, def, error) ||
+    if (!xvmXenFormatSchedParams(conf, def, extras, error) ||
+        !formatOS(conf, def, error) ||
         !xvmXenFormatFeatures(conf, def, error) ||
         !xvmXenFormatLifecycle(conf, def, error))
         return NULL;

@@ -16,7 +16,7 @@
  * xvmDomainDefPostParse and checked by xvmDomainDefValidate.  Errors:
  * XVM_CONF_ERROR with libvirt's codes (see xen_common.h for the policy on
  * unknown and unsupported settings).  @extras (may be NULL) receives the
- * settings the XML cannot hold (cpu_weight, cpu_cap). */
+ * settings the XML cannot hold (cpu_cap; cpu_weight is <cputune><shares>). */
 xvmDomainDef *xvmXenParseXL(const xvmXenConf *conf, xvmXenNativeExtras *extras,
                             GError **error);
 

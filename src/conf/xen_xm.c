@@ -270,7 +270,7 @@ xvmXenParseXM(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error
         memset(extras, 0, sizeof(*extras));
     if (!xvmXenRefuseSettings(conf, refusedXM, error) ||
         !xvmXenParseCommon(conf, def, XVM_XEN_DIALECT_XM, error) ||
-        !xvmXenParseSchedParams(conf, extras, error) ||
+        !xvmXenParseSchedParams(conf, def, extras, error) ||
         !parseOS(conf, def, error) ||
         !parseDisks(conf, def, error) ||
         !parsePolicy(conf, extras ? extras : &scratch, error) ||
@@ -442,8 +442,8 @@ xvmXenFormatXM(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError
         xvmXenConfSetString(conf, "builder", "hvm");
     if (!xvmXenFormatResources(conf, def, error))
         return NULL;
-    xvmXenFormatSchedParams(conf, extras);
-    if (!formatOS(conf, def, error) ||
+    if (!xvmXenFormatSchedParams(conf, def, extras, error) ||
+        !formatOS(conf, def, error) ||
         !xvmXenFormatFeatures(conf, def, error) ||
         !xvmXenFormatLifecycle(conf, def, error))
         return NULL;

@@ -166,22 +166,25 @@ testUnknownAndUnsupported(void)
                   VIR_ERR_CONFIG_UNSUPPORTED, "xl.cfg:3: 'hpet = 0' is not supported by this driver");
 }
 
-/* the credit scheduler's weight and cap travel beside the definition */
+/* the credit scheduler's weight is <cputune><shares>; its cap, which has
+ * no domain XML form in libvirt, travels beside the definition */
 static void
 testSchedParams(void)
 {
     g_autofree char *cfg = g_strconcat(minimal, "cpu_weight = 512\ncpu_cap = 150\nvcpus = 2\n", NULL);
+    g_autofree char *weightOnly = g_strconcat(minimal, "cpu_weight = 512\nvcpus = 2\n", NULL);
     xvmXenNativeExtras extras;
     g_autoptr(GError) err = NULL;
     g_autoptr(xvmDomainDef) def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, cfg, -1, &extras, &err);
     g_autofree char *xl = NULL;
     g_autofree char *xm = NULL;
     g_autofree char *none = NULL;
+    g_autofree char *xml = NULL;
     xvmXenNativeExtras zero = { 0 };
 
     g_assert_no_error(err);
-    g_assert_true(extras.has_cpu_weight);
-    g_assert_cmpuint(extras.cpu_weight, ==, 512);
+    g_assert_true(def->cputune_shares_set);
+    g_assert_cmpuint(def->cputune_shares, ==, 512);
     g_assert_true(extras.has_cpu_cap);
     g_assert_cmpuint(extras.cpu_cap, ==, 150);
     xl = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XL, def, &extras, &err);
@@ -190,8 +193,14 @@ testSchedParams(void)
     xm = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XM, def, &extras, &err);
     g_assert_no_error(err);
     g_assert_nonnull(strstr(xm, "vcpus = 2\ncpu_weight = 512\ncpu_cap = 150\nkernel = "));
+    /* without extras the weight stays (it is the definition's), the cap goes */
     none = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XL, def, &zero, &err);
-    g_assert_null(strstr(none, "cpu_"));
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(none, "vcpus = 2\ncpu_weight = 512\nkernel = "));
+    g_assert_null(strstr(none, "cpu_cap"));
+    xml = xvmDomainXMLFromNative(XVM_NATIVE_FORMAT_XL, cfg, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(strstr(xml, "  <cputune>\n    <shares>512</shares>\n  </cputune>\n"));
 
     /* a cap of 0 is "no cap", and is kept as given */
     g_clear_pointer(&def, xvmDomainDefFree);
@@ -199,18 +208,35 @@ testSchedParams(void)
                                  &extras, &err);
     g_assert_no_error(err);
     g_assert_true(extras.has_cpu_cap);
-    g_assert_false(extras.has_cpu_weight);
+    g_assert_false(def->cputune_shares_set);
     g_assert_cmpuint(extras.cpu_cap, ==, 0);
 
-    /* without a place to put them, they are refused rather than lost */
+    /* without a place to put it, a cap is refused rather than lost; a
+     * weight always has one */
     assertRefused(XVM_NATIVE_FORMAT_XL, cfg, VIR_ERR_CONFIG_UNSUPPORTED,
-                  "xl.cfg:5: setting 'cpu_weight' is not supported here");
+                  "xl.cfg:6: setting 'cpu_cap' is not supported here");
+    g_clear_pointer(&def, xvmDomainDefFree);
+    def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XM, weightOnly, -1, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpuint(def->cputune_shares, ==, 512);
     g_clear_pointer(&def, xvmDomainDefFree);
     def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, "name='x'\nkernel='/k'\ncpu_weight=70000\n",
                                  -1, &extras, &err);
     g_assert_null(def);
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
     g_assert_cmpstr(err->message, ==, "xl.cfg:3: config value cpu_weight was malformed: out of range (1 to 65535)");
+    g_clear_error(&err);
+
+    /* a definition built elsewhere with a weight Xen refuses */
+    def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, weightOnly, -1, NULL, &err);
+    g_assert_no_error(err);
+    def->cputune_shares = 0;
+    g_clear_pointer(&xl, g_free);
+    xl = xvmDomainDefToNative(XVM_NATIVE_FORMAT_XL, def, NULL, &err);
+    g_assert_null(xl);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
+    g_assert_cmpstr(err->message, ==,
+                    "<cputune><shares> 0 is out of range: Xen's credit scheduler takes a weight from 1 to 65535");
 }
 
 static void
