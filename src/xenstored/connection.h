@@ -111,6 +111,10 @@ static inline size_t conn_out_pending(const struct connection *conn)
 	return conn->out_len;
 }
 
+/* Forgets everything of the connection's session: watches, transactions,
+ * unhandled input and queued output (a guest reconnecting its ring). */
+void conn_reset(struct connection *conn);
+
 /* Feeds raw bytes as if read from the transport: used by the memory
  * transport of tests and fuzzers. */
 void conn_feed(struct connection *conn, const char *data, size_t len);

@@ -84,24 +84,6 @@ static bool idx_ok(XENSTORE_RING_IDX cons, XENSTORE_RING_IDX prod)
 
 /* Forgets everything the connection had going: watches, transactions,
  * unread input, unsent output. (The ring's contents are the caller's.) */
-static void conn_reset(struct connection *conn)
-{
-	watch_conn_release(conn);
-	transaction_conn_release(conn);
-	free(conn->in);
-	conn->in = NULL;
-	conn->in_len = conn->in_cap = 0;
-	if (conn->domain && conn->out_len)
-		domain_memory_add(conn->domain, -(long)conn->out_len);
-	free(conn->out);
-	conn->out = NULL;
-	conn->out_head = conn->out_len = conn->out_cap = 0;
-	conn->out_total_sent = conn->out_total_queued;
-	conn->out_msgs = conn->out_msgs_head = 0;
-	list_del(&conn->ready_list);
-	list_del(&conn->dirty_list);
-}
-
 static void framing_reset(struct ring *r)
 {
 	r->hdr_have = 0;
