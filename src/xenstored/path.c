@@ -21,48 +21,62 @@ int path_domain_home(unsigned int domid, char *buf, size_t len)
 	return snprintf(buf, len, "/local/domain/%u", domid);
 }
 
+/* One pass over an absolute path: allowed characters only, no "//", no
+ * trailing '/' (except "/" itself). */
+static bool path_syntax_valid(const char *p, size_t len)
+{
+	static bool ok[256];
+	static bool init;
+
+	if (!init) {
+		for (const char *c = "abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-/_@"; *c; c++)
+			ok[(unsigned char)*c] = true;
+		init = true;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if (!ok[c] || (c == '/' && i && p[i - 1] == '/'))
+			return false;
+	}
+	return !(p[0] == '/' && len > 1 && p[len - 1] == '/');
+}
+
 int path_canonical(const struct connection *conn, const char *in,
 		   bool allow_special, char *buf, size_t buflen)
 {
-	size_t len, rel_len;
-	unsigned int domid;
-	int home_len = 0, off = 0;
+	size_t len;
 
 	/* "@..." names are never relative: special, or invalid. */
 	if (in[0] == '@' && !allow_special)
 		goto invalid;
+	len = strlen(in);
 	if (in[0] == '/' || in[0] == '@') {
-		len = strlen(in);
 		if (len + 1 > buflen)
 			goto invalid;
 		memcpy(buf, in, len + 1);
 	} else {
-		home_len = path_domain_home(conn->domid, buf, buflen);
-		len = strlen(in);
+		int home_len = path_domain_home(conn->domid, buf, buflen);
+
 		if (!len || home_len + 1 + len + 1 > buflen)
 			goto invalid;
 		buf[home_len] = '/';
 		memcpy(buf + home_len + 1, in, len + 1);
 		len += home_len + 1;
 	}
-
-	if (buf[0] == '/') {
-		if (len > 1 && buf[len - 1] == '/')
-			goto invalid;
-		if (strstr(buf, "//"))
-			goto invalid;
-	}
-	if (!path_chars_valid(buf))
-		goto invalid;
-	if (len > XENSTORE_ABS_PATH_MAX)
+	if (len > XENSTORE_ABS_PATH_MAX || !path_syntax_valid(buf, len))
 		goto invalid;
 
 	/* The path quota counts what lies below a domain's home. */
-	if (sscanf(buf, "/local/domain/%5u/%n", &domid, &off) != 1)
-		off = 0;
-	rel_len = len - off;
-	if (conn_is_unprivileged(conn) && rel_len > config.quota_path_max)
-		goto invalid;
+	if (conn_is_unprivileged(conn)) {
+		unsigned int domid;
+		int off = 0;
+
+		if (sscanf(buf, "/local/domain/%5u/%n", &domid, &off) != 1)
+			off = 0;
+		if (len - off > config.quota_path_max)
+			goto invalid;
+	}
 	return (int)len;
 
 invalid:
