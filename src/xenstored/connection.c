@@ -307,12 +307,12 @@ void conn_handle_input(struct connection *conn)
 
 	while (!conn->closing && conn_can_accept(conn)) {
 		ssize_t n;
-		size_t used;
+		size_t used, want = SCRATCH_SIZE - conn->in_len;
 
 		/* Never keep more than one incomplete message plus a batch. */
 		if (conn->in_len >= MSG_MAX)
 			break;
-		n = conn->ops->read(conn, scratch, SCRATCH_SIZE - conn->in_len);
+		n = conn->ops->read(conn, scratch, want);
 		if (n < 0) {
 			conn_drop(conn, errno ? strerror(errno) : NULL);
 			break;
@@ -331,6 +331,11 @@ void conn_handle_input(struct connection *conn)
 			if (!conn->closing && used < (size_t)n)
 				keep_input(conn, scratch + used, (size_t)n - used);
 		}
+		/* A short read drained the transport: asking again would only
+		 * cost a system call answering "nothing" (transports wake us up
+		 * when more arrives). */
+		if ((size_t)n < want)
+			break;
 	}
 
 	conn->busy--;
