@@ -449,7 +449,6 @@ static int create_path(struct request *req, const char *path, size_t len,
 
 	if (conn_is_unprivileged(req->conn)) {
 		int owned = domain_nodes(req->conn->domid);
-		struct domain *d = req->conn->domain;
 
 		if (owned + (int)missing > (int)config.quota_nodes) {
 			xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
@@ -461,7 +460,6 @@ static int create_path(struct request *req, const char *path, size_t len,
 		if (memory_exceeded(req, (long)(len + vlen + missing *
 					  (1 + a.perms->num * sizeof(struct xs_perm)))))
 			return ENOMEM;
-		(void)d;
 		err = check_node_size(req, path, alen, &a, a.vlen, a.perms->num,
 				      (uint32_t)(len - alen));
 		if (!err)
