@@ -16,6 +16,7 @@
 #include "watch.h"
 
 struct list_head connections = LIST_HEAD_INIT(connections);
+uint32_t conn_clock;
 static struct list_head dirty = LIST_HEAD_INIT(dirty);
 static struct list_head ready = LIST_HEAD_INIT(ready);
 static unsigned long next_conn_id = 1;
@@ -170,7 +171,8 @@ bool conn_queue_msg(struct connection *conn, uint32_t type, uint32_t req_id,
 	conn->out_len += total;
 	conn->out_total_queued += total;
 	conn->out_msg_ends[conn->out_msgs_head + conn->out_msgs++] =
-		conn->out_total_queued;
+		(struct out_msg){ conn->out_total_queued, (uint32_t)total, conn_clock,
+				  is_event };
 	if (conn->domain)
 		domain_memory_add(conn->domain, (long)total);
 	mark_dirty(conn);
@@ -185,7 +187,7 @@ static void out_consumed(struct connection *conn, size_t n)
 	if (conn->domain)
 		domain_memory_add(conn->domain, -(long)n);
 	while (conn->out_msgs &&
-	       conn->out_msg_ends[conn->out_msgs_head] <= conn->out_total_sent) {
+	       conn->out_msg_ends[conn->out_msgs_head].end <= conn->out_total_sent) {
 		conn->out_msgs_head++;
 		conn->out_msgs--;
 	}
@@ -375,4 +377,64 @@ void conn_reset(struct connection *conn)
 	conn->out_msgs = conn->out_msgs_head = 0;
 	list_del(&conn->ready_list);
 	list_del(&conn->dirty_list);
+}
+
+/* Removes the expired watch events of one queue, moving the messages
+ * kept down over them; returns how many were dropped. */
+static unsigned int expire_queue(struct connection *conn, uint32_t now)
+{
+	struct out_msg *msgs = conn->out_msg_ends + conn->out_msgs_head;
+	uint64_t sent = conn->out_total_sent, removed = 0;
+	size_t kept = 0, dst = conn->out_head;
+	unsigned int dropped = 0;
+
+	for (size_t k = 0; k < conn->out_msgs; k++) {
+		struct out_msg m = msgs[k];
+		uint64_t start = m.end - m.len;
+
+		if (start < sent) {
+			/* Partly sent: stays, at the head of the buffer. */
+			dst = conn->out_head + (size_t)(m.end - sent);
+		} else if (m.event && now - m.queued_at >= config.watch_event_timeout) {
+			removed += m.len;
+			dropped++;
+			continue;
+		} else {
+			size_t src = conn->out_head + (size_t)(start - sent);
+			if (removed)
+				memmove(conn->out + dst, conn->out + src, m.len);
+			dst += m.len;
+			m.end -= removed;
+		}
+		msgs[kept++] = m;
+	}
+	if (!dropped)
+		return 0;
+	conn->out_msgs = kept;
+	conn->out_len -= removed;
+	conn->out_total_queued -= removed;
+	if (conn->domain)
+		domain_memory_add(conn->domain, -(long)removed);
+	return dropped;
+}
+
+void conn_expire_events(uint32_t now)
+{
+	struct connection *conn;
+
+	conn_clock = now;
+	if (!config.watch_event_timeout)
+		return;
+	list_for_each_entry(conn, &connections, list) {
+		unsigned int dropped;
+
+		if (conn->closing || !conn->out_msgs)
+			continue;
+		dropped = expire_queue(conn, now);
+		if (dropped)
+			xs_log_ratelimited(&conn->log_ratelimit, LOG_WARNING,
+				"connection %lu (domain %u): dropped %u watch events "
+				"pending more than %u s", conn->id, conn->domid,
+				dropped, config.watch_event_timeout);
+	}
 }

@@ -56,11 +56,17 @@ struct connection {
 
 	/* Output queue: out_len bytes at out + out_head. out_msg_ends holds,
 	 * for each queued message, the count of bytes ever queued when it was
-	 * complete, so that the number of messages not yet read is known. */
+	 * complete (so the number of messages not yet read is known), when it
+	 * was queued and whether it is a watch event (expiry). */
 	char *out;
 	size_t out_head, out_len, out_cap;
 	uint64_t out_total_queued, out_total_sent;
-	uint64_t *out_msg_ends;
+	struct out_msg {
+		uint64_t end;
+		uint32_t len;         /* header and payload */
+		uint32_t queued_at;   /* conn_clock when queued */
+		bool event;
+	} *out_msg_ends;
 	size_t out_msgs_head, out_msgs, out_msgs_cap;
 	struct list_head ready_list;    /* unblocked with input left */
 
@@ -110,6 +116,14 @@ static inline size_t conn_out_pending(const struct connection *conn)
 {
 	return conn->out_len;
 }
+
+/* Seconds of a monotonic clock, advanced by conn_expire_events(). */
+extern uint32_t conn_clock;
+/* Advances conn_clock to now and drops, from every connection's queue,
+ * the watch events that have waited longer than the watch-event timeout
+ * (-w), as Xen's xenstored does: never a reply, never a message partly
+ * sent. */
+void conn_expire_events(uint32_t now);
 
 /* Forgets everything of the connection's session: watches, transactions,
  * unhandled input and queued output (a guest reconnecting its ring). */

@@ -1,6 +1,7 @@
 #include "core.h"
 
 #include <malloc.h>
+#include <time.h>
 #include <talloc.h>
 
 #include "config.h"
@@ -16,7 +17,10 @@ void core_init(void)
 {
 	struct xs_perm root = { 0, XS_PERM_NONE };
 	struct perms *perms = perms_intern(&root, 1);
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	conn_clock = (uint32_t)ts.tv_sec;
 	store_init(perms);
 	perms_unref(perms);
 	watch_init();
@@ -32,8 +36,11 @@ void core_housekeeping(void)
 {
 	static unsigned int ticks;
 	struct mallinfo2 mi;
+	struct timespec ts;
 
 	persist_commit();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	conn_expire_events((uint32_t)ts.tv_sec);
 	/* About once a second: the store lives in its own slab, so what is
 	 * free in malloc's heap is what requests and transactions left. */
 	if (++ticks % (1000 / PERSIST_COMMIT_MS))

@@ -1615,6 +1615,71 @@ static void test_release_pending_output(Fx *fx, gconstpointer data)
 	assert_store_ok(d0);
 }
 
+/* -w watch-event: events a client has not read for that long are dropped,
+ * from anywhere in its queue; replies never are, and what is kept stays in
+ * order and whole. */
+static void test_watch_event_timeout(Fx *fx, gconstpointer data)
+{
+	Client *d0 = fx->d0;
+	struct stuck *st = g_new0(struct stuck, 1);
+	struct connection *c;
+	GByteArray *reqs;
+	const char wreq[] = "/ev\0t";
+	struct xsd_sockmsg hdr = { XS_WATCH, 7, 0, sizeof(wreq) };
+	size_t before;
+
+	st->stuck = true;
+	st->out = g_byte_array_new();
+	c = conn_new(NULL, &stuck_ops, st, 0, true);
+	/* WATCH: its reply and the initial event wait in the queue. */
+	reqs = g_byte_array_new();
+	g_byte_array_append(reqs, (const guint8 *)&hdr, XS_HDR_SIZE);
+	g_byte_array_append(reqs, (const guint8 *)wreq, sizeof(wreq));
+	conn_feed(c, (const char *)reqs->data, reqs->len);
+	g_byte_array_free(reqs, TRUE);
+	g_assert_cmpuint(c->out_msgs, ==, 2);
+	/* Three more events, then a reply behind them. */
+	g_assert_cmpint(xs_write(d0, "/ev/a", "1"), ==, 0);
+	g_assert_cmpint(xs_write(d0, "/ev/b", "2"), ==, 0);
+	conn_expire_events(conn_clock + 1);
+	g_assert_cmpint(xs_write(d0, "/ev/c", "3"), ==, 0);
+	reqs = many_reads(1, "/ev/a");
+	conn_feed(c, (const char *)reqs->data, reqs->len);
+	g_byte_array_free(reqs, TRUE);
+	g_assert_cmpuint(c->out_msgs, ==, 6);
+	before = c->out_len;
+
+	/* Not yet: nothing dropped. */
+	config.watch_event_timeout = 5;
+	conn_expire_events(conn_clock + 3);
+	g_assert_cmpuint(c->out_msgs, ==, 6);
+	g_assert_cmpuint(c->out_len, ==, before);
+	/* 5 s after the first three events (4 s after the last one): the
+	 * three oldest expire; the newest event and both replies stay. */
+	conn_expire_events(conn_clock + 1);
+	g_assert_cmpuint(c->out_msgs, ==, 3);
+	g_assert_cmpuint(c->out_len, <, before);
+	st->stuck = false;
+	conn_flush(c);
+	g_assert_cmpuint(count_msgs(st->out->data, st->out->len), ==, 3);
+	{
+		struct xsd_sockmsg h;
+		size_t off = 0;
+		const uint32_t want_type[] = { XS_WATCH, XS_WATCH_EVENT, XS_READ };
+
+		for (int i = 0; i < 3; i++) {
+			memcpy(&h, st->out->data + off, XS_HDR_SIZE);
+			g_assert_cmpuint(h.type, ==, want_type[i]);
+			if (i == 1)
+				g_assert_cmpstr((const char *)st->out->data + off + XS_HDR_SIZE,
+						==, "/ev/c");
+			off += XS_HDR_SIZE + h.len;
+		}
+	}
+	talloc_free(c);
+	drain_all();
+}
+
 /* ==== transactions ====================================================== */
 
 static void test_tx_isolation(Fx *fx, gconstpointer data)
@@ -2396,6 +2461,7 @@ int main(int argc, char **argv)
 	T("watch/special", test_watch_special);
 	T("watch/domain-release", test_domain_release);
 	T("watch/release-pending-output", test_release_pending_output);
+	T("watch/event-timeout", test_watch_event_timeout);
 	T("transaction/isolation", test_tx_isolation);
 	T("transaction/commit-abort", test_tx_commit_abort);
 	T("transaction/conflicts", test_tx_conflicts);
