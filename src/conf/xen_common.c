@@ -1227,6 +1227,27 @@ formatVif(const xvmDomainNetDef *net, gboolean hvm, const char *netfront, GError
 }
 
 gboolean
+xvmXenFormatDisks(xvmXenConf *conf, const xvmDomainDef *def,
+                  xvmXenDiskFormatter format_disk, GError **error)
+{
+    g_autoptr(xvmXenConfValue) list = NULL;
+    guint i;
+
+    if (def->disks->len == 0)
+        return TRUE;
+    list = xvmXenConfValueNewList();
+    for (i = 0; i < def->disks->len; i++) {
+        char *spec = format_disk(g_ptr_array_index(def->disks, i), error);
+        if (!spec)
+            return FALSE;
+        g_ptr_array_add(list->items, xvmXenConfValueNewString(spec));
+        g_free(spec);
+    }
+    xvmXenConfSet(conf, "disk", g_steal_pointer(&list));
+    return TRUE;
+}
+
+gboolean
 xvmXenFormatNets(xvmXenConf *conf, const xvmDomainDef *def, xvmXenDialect dialect, GError **error)
 {
     g_autoptr(xvmXenConfValue) list = NULL;

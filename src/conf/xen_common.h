@@ -68,6 +68,10 @@ gboolean xvmXenFormatResources(xvmXenConf *conf, const xvmDomainDef *def, GError
 gboolean xvmXenFormatFeatures(xvmXenConf *conf, const xvmDomainDef *def, GError **error);
 gboolean xvmXenFormatLifecycle(xvmXenConf *conf, const xvmDomainDef *def, GError **error);
 void xvmXenFormatEmulator(xvmXenConf *conf, const xvmDomainDef *def, xvmXenDialect dialect);
+/* disk = [ ... ]: each disk formatted by the dialect's format_disk. */
+typedef char *(*xvmXenDiskFormatter)(const xvmDomainDiskDef *disk, GError **error);
+gboolean xvmXenFormatDisks(xvmXenConf *conf, const xvmDomainDef *def,
+                           xvmXenDiskFormatter format_disk, GError **error);
 gboolean xvmXenFormatNets(xvmXenConf *conf, const xvmDomainDef *def,
                           xvmXenDialect dialect, GError **error);
 gboolean xvmXenFormatGraphics(xvmXenConf *conf, const xvmDomainDef *def,

@@ -153,6 +153,18 @@ xvmXenParseXL(const xvmXenConf *conf, xvmXenNativeExtras *extras, GError **error
     return g_steal_pointer(&def);
 }
 
+/* kernel, ramdisk, cmdline: direct kernel boot, for every guest type. */
+static void
+formatDirectBoot(xvmXenConf *conf, const xvmDomainDef *def)
+{
+    if (def->os.kernel)
+        xvmXenConfSetString(conf, "kernel", def->os.kernel);
+    if (def->os.initrd)
+        xvmXenConfSetString(conf, "ramdisk", def->os.initrd);
+    if (def->os.cmdline)
+        xvmXenConfSetString(conf, "cmdline", def->os.cmdline);
+}
+
 static gboolean
 formatOS(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
 {
@@ -165,12 +177,7 @@ formatOS(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
                          def->os.loader);
             return FALSE;
         }
-        if (def->os.kernel)
-            xvmXenConfSetString(conf, "kernel", def->os.kernel);
-        if (def->os.initrd)
-            xvmXenConfSetString(conf, "ramdisk", def->os.initrd);
-        if (def->os.cmdline)
-            xvmXenConfSetString(conf, "cmdline", def->os.cmdline);
+        formatDirectBoot(conf, def);
         xvmXenFormatBootOrder(conf, def);
         return TRUE;
     }
@@ -183,32 +190,7 @@ formatOS(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
         xvmXenConfSetString(conf, "bootloader", def->os.bootloader);
     if (def->os.bootloader_args)
         xvmXenConfSetString(conf, "bootloader_args", def->os.bootloader_args);
-    if (def->os.kernel)
-        xvmXenConfSetString(conf, "kernel", def->os.kernel);
-    if (def->os.initrd)
-        xvmXenConfSetString(conf, "ramdisk", def->os.initrd);
-    if (def->os.cmdline)
-        xvmXenConfSetString(conf, "cmdline", def->os.cmdline);
-    return TRUE;
-}
-
-static gboolean
-formatDisks(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
-{
-    g_autoptr(xvmXenConfValue) list = NULL;
-    guint i;
-
-    if (def->disks->len == 0)
-        return TRUE;
-    list = xvmXenConfValueNewList();
-    for (i = 0; i < def->disks->len; i++) {
-        char *spec = xvmXenDiskSpecFormat(g_ptr_array_index(def->disks, i), error);
-        if (!spec)
-            return FALSE;
-        g_ptr_array_add(list->items, xvmXenConfValueNewString(spec));
-        g_free(spec);
-    }
-    xvmXenConfSet(conf, "disk", g_steal_pointer(&list));
+    formatDirectBoot(conf, def);
     return TRUE;
 }
 
@@ -239,7 +221,7 @@ xvmXenFormatXL(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError
         !xvmXenFormatLifecycle(conf, def, error))
         return NULL;
     xvmXenFormatEmulator(conf, def, XVM_XEN_DIALECT_XL);
-    if (!formatDisks(conf, def, error) ||
+    if (!xvmXenFormatDisks(conf, def, xvmXenDiskSpecFormat, error) ||
         !xvmXenFormatNets(conf, def, XVM_XEN_DIALECT_XL, error) ||
         !xvmXenFormatGraphics(conf, def, XVM_XEN_DIALECT_XL, error) ||
         !xvmXenFormatCharDevs(conf, def, XVM_XEN_DIALECT_XL, error))

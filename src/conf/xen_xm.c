@@ -390,26 +390,6 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 
-static gboolean
-formatDisks(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
-{
-    g_autoptr(xvmXenConfValue) list = NULL;
-    guint i;
-
-    if (def->disks->len == 0)
-        return TRUE;
-    list = xvmXenConfValueNewList();
-    for (i = 0; i < def->disks->len; i++) {
-        char *spec = formatDisk(g_ptr_array_index(def->disks, i), error);
-        if (!spec)
-            return FALSE;
-        g_ptr_array_add(list->items, xvmXenConfValueNewString(spec));
-        g_free(spec);
-    }
-    xvmXenConfSet(conf, "disk", g_steal_pointer(&list));
-    return TRUE;
-}
-
 xvmXenConf *
 xvmXenFormatXM(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError **error)
 {
@@ -454,7 +434,7 @@ xvmXenFormatXM(const xvmDomainDef *def, const xvmXenNativeExtras *extras, GError
         xvmXenConfSetString(conf, "on_xend_stop",
                             xvmXendStopTypeToString(extras->on_xend_stop));
     xvmXenFormatEmulator(conf, def, XVM_XEN_DIALECT_XM);
-    if (!formatDisks(conf, def, error) ||
+    if (!xvmXenFormatDisks(conf, def, formatDisk, error) ||
         !xvmXenFormatNets(conf, def, XVM_XEN_DIALECT_XM, error) ||
         !xvmXenFormatGraphics(conf, def, XVM_XEN_DIALECT_XM, error) ||
         !xvmXenFormatCharDevs(conf, def, XVM_XEN_DIALECT_XM, error))

@@ -14,14 +14,9 @@ char *nativeTestRead(const char *path);
  * prints the first differing line of each.  With XVM_TEST_REGENERATE=1 in
  * the environment, (re)writes the file instead and passes. */
 gboolean nativeTestCompare(const char *path, const char *actual);
-/* "VIR_ERR_CONF_SYNTAX" for VIR_ERR_CONF_SYNTAX...; NULL if not in the table. */
-const char *nativeTestErrorName(int code);
-/* Sorted names of the files of @dir ending in @suffix (empty if no dir). */
-char **nativeTestList(const char *dir, const char *suffix);
 /* Checks @error against an expectation file: its first line is the error
  * code's name, its second the exact message. */
 gboolean nativeTestCheckError(const char *errfile, const GError *error);
 /* Runs virt-xml-validate FILE SCHEMA on @doc; FALSE (with its output
- * printed) if it does not validate.  Skips the test when the validator
- * is not installed. */
+ * printed) if it does not validate.  A missing validator fails the test. */
 gboolean nativeTestValidate(const char *doc, const char *schema);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "domain_conf.h"
+#include "conf_test_util.h"
 #include "native_test_util.h"
 #include "xen_native.h"
 
@@ -160,7 +161,7 @@ addCases(const char *dialect, const char *format, const char *sub, const char *s
          const char *const *tests, const GTestDataFunc *funcs, gsize ntests)
 {
     g_autofree char *dir = g_build_filename(nativeTestDataDir(), dialect, sub, NULL);
-    g_auto(GStrv) files = nativeTestList(dir, suffix);
+    g_auto(GStrv) files = confTestListFiles(dir, suffix);
     gsize i, t;
 
     for (i = 0; files[i]; i++) {
