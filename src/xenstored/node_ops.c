@@ -57,20 +57,18 @@ static void record(struct request *req, const char *path, size_t len,
 	}
 }
 
-node_id db_create(struct request *req, node_id parent, const char *path,
-		  size_t len, const void *value, uint32_t vlen,
-		  struct perms *perms)
+node_id db_create(node_id parent, const char *path, size_t len,
+		  const void *value, uint32_t vlen, struct perms *perms)
 {
 	node_id id = store_create(parent, path, len, value, vlen, perms);
 
 	account_node(store_node(id), 1);
 	persist_node(path, len, store_node(id));
-	(void)req;
 	return id;
 }
 
-node_id db_set_value(struct request *req, node_id id, const char *path,
-		     size_t len, const void *value, uint32_t vlen)
+node_id db_set_value(node_id id, const char *path, size_t len,
+		     const void *value, uint32_t vlen)
 {
 	uint32_t owner = perms_owner(node_perms(store_node(id)));
 	long before = (long)node_size(store_node(id));
@@ -78,18 +76,15 @@ node_id db_set_value(struct request *req, node_id id, const char *path,
 	id = store_set_value(id, value, vlen);
 	domain_memory_add_id(owner, (long)node_size(store_node(id)) - before);
 	persist_node(path, len, store_node(id));
-	(void)req;
 	return id;
 }
 
-void db_set_perms(struct request *req, node_id id, const char *path,
-		  size_t len, struct perms *perms)
+void db_set_perms(node_id id, const char *path, size_t len, struct perms *perms)
 {
 	account_node(store_node(id), -1);
 	store_set_perms(id, perms);
 	account_node(store_node(id), 1);
 	persist_node(path, len, store_node(id));
-	(void)req;
 }
 
 struct delete_walk {
@@ -109,11 +104,10 @@ static void delete_visit(node_id id, const char *path, size_t len, void *arg)
 	record(w->req, path, len, id != w->top, node_perms(n));
 }
 
-void db_delete(struct request *req, node_id id, const char *path, size_t len)
+void db_delete(struct request *req, node_id id)
 {
 	struct delete_walk w = { req, id };
 
-	(void)path; (void)len;
 	store_walk(id, delete_visit, &w);
 	store_delete(id);
 }
@@ -223,15 +217,14 @@ static void child_append(const char *name, size_t len, void *arg)
 
 /* Calls fn for each child of a node in the request's view; *bytes gets
  * the size of the whole list. */
-static void children(struct request *req, const char *path, size_t len,
-		     struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
-		     bool record)
+static void children(struct request *req, struct view *v, tx_child_fn fn,
+		     void *arg, uint32_t *bytes, bool record)
 {
 	const struct node *n;
 	const struct kids *kids;
 
 	if (req->txn) {
-		tx_children(req->txn, path, len, v, fn, arg, bytes, record);
+		tx_children(v, fn, arg, bytes, record);
 		return;
 	}
 	n = store_node(v->id);
@@ -250,16 +243,15 @@ static void children(struct request *req, const char *path, size_t len,
  * reaches the quota. */
 #define XEN_NODE_HDR 24
 
-static int check_node_size(struct request *req, const char *path, size_t len,
-			   struct view *v, uint32_t vlen, unsigned int nperms,
-			   uint32_t extra_child)
+static int check_node_size(struct request *req, struct view *v, uint32_t vlen,
+			   unsigned int nperms, uint32_t extra_child)
 {
 	uint32_t kids = 0;
 
 	if (!conn_is_unprivileged(req->conn))
 		return 0;
 	if (v && v->exists)
-		children(req, path, len, v, NULL, NULL, &kids, false);
+		children(req, v, NULL, NULL, &kids, false);
 	if (XEN_NODE_HDR + vlen + nperms * sizeof(struct xs_perm) + kids +
 	    extra_child >= config.quota_node_size) {
 		xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
@@ -314,10 +306,10 @@ int do_directory(struct request *req)
 
 	if (err)
 		return err;
-	children(req, path, len, &v, NULL, NULL, &bytes, true);
+	children(req, &v, NULL, NULL, &bytes, true);
 	if (bytes > XENSTORE_PAYLOAD_MAX)
 		return E2BIG;  /* clients fall back to DIRECTORY_PART */
-	children(req, path, len, &v, child_append, &b, &bytes, true);
+	children(req, &v, child_append, &b, &bytes, true);
 	reply(req, buf, b.len);
 	return 0;
 }
@@ -373,14 +365,14 @@ int do_directory_part(struct request *req)
 	if (errno || *end || vec[1][0] == '-' || !vec[1][0])
 		return EINVAL;
 
-	children(req, path, len, &v, NULL, NULL, &bytes, true);
+	children(req, &v, NULL, NULL, &bytes, true);
 	genlen = snprintf(buf, sizeof(buf), "%" PRIu64, v.gen) + 1;
 	memset(&p, 0, sizeof(p));
 	p.skip = off > bytes ? bytes : (uint32_t)off;
 	p.buf = buf + genlen;
 	p.max = XENSTORE_PAYLOAD_MAX - genlen - 1;
 	if (off < bytes)
-		children(req, path, len, &v, part_append, &p, &bytes, true);
+		children(req, &v, part_append, &p, &bytes, true);
 	if (!p.full) {
 		buf[genlen + p.len] = '\0';
 		p.len++;
@@ -449,6 +441,7 @@ static int create_path(struct request *req, const char *path, size_t len,
 
 	if (conn_is_unprivileged(req->conn)) {
 		int owned = domain_nodes(req->conn->domid);
+		size_t first, first_end;
 
 		if (owned + (int)missing > (int)config.quota_nodes) {
 			xs_log_ratelimited(&req->conn->log_ratelimit, LOG_WARNING,
@@ -460,11 +453,15 @@ static int create_path(struct request *req, const char *path, size_t len,
 		if (memory_exceeded(req, (long)(len + vlen + missing *
 					  (1 + a.perms->num * sizeof(struct xs_perm)))))
 			return ENOMEM;
-		err = check_node_size(req, path, alen, &a, a.vlen, a.perms->num,
-				      (uint32_t)(len - alen));
+		/* The existing ancestor grows by its new child's name. */
+		first = alen == 1 ? 1 : alen + 1;
+		first_end = first;
+		while (first_end < len && path[first_end] != '/')
+			first_end++;
+		err = check_node_size(req, &a, a.vlen, a.perms->num,
+				      (uint32_t)(first_end - first + 1));
 		if (!err)
-			err = check_node_size(req, path, len, NULL, vlen,
-					      a.perms->num, 0);
+			err = check_node_size(req, NULL, vlen, a.perms->num, 0);
 		if (err)
 			return err;
 	}
@@ -481,7 +478,7 @@ static int create_path(struct request *req, const char *path, size_t len,
 				break;
 		} else {
 			node_id parent = store_lookup(path, path_parent_len(path, l));
-			db_create(req, parent, path, l, l == len ? value : "",
+			db_create(parent, path, l, l == len ? value : "",
 				  l == len ? vlen : 0, perms);
 		}
 		if (l == len)
@@ -504,14 +501,14 @@ static int write_value(struct request *req, const char *arg, const char *value,
 	if (err == ENOENT)
 		err = create_path(req, path, len, value, vlen);
 	else if (!err && !mkdir) {
-		err = check_node_size(req, path, len, &v, vlen, v.perms->num, 0);
+		err = check_node_size(req, &v, vlen, v.perms->num, 0);
 		if (!err && memory_exceeded(req, (long)vlen - (long)v.vlen))
 			err = ENOMEM;
 		if (!err) {
 			if (req->txn)
-				err = tx_set_value(req->txn, path, len, &v, value, vlen);
+				err = tx_set_value(req->txn, &v, value, vlen);
 			else {
-				db_set_value(req, v.id, path, len, value, vlen);
+				db_set_value(v.id, path, len, value, vlen);
 				record(req, path, len, false, NULL);
 			}
 		}
@@ -566,7 +563,7 @@ int do_rm(struct request *req)
 	if (req->txn)
 		err = tx_delete(req->txn, path, len);
 	else
-		db_delete(req, v.id, path, len);
+		db_delete(req, v.id);
 	if (err)
 		return err;
 	reply_ok(req);
@@ -617,10 +614,10 @@ int do_set_perms(struct request *req)
 		err = EPERM;
 	if (!err) {
 		if (req->txn)
-			err = tx_set_perms(req->txn, path, len, &v, perms);
+			err = tx_set_perms(req->txn, &v, perms);
 		else {
 			struct perms *old = perms_ref(v.perms);
-			db_set_perms(req, v.id, path, len, perms);
+			db_set_perms(v.id, path, len, perms);
 			record(req, path, len, false, old);
 			perms_unref(old);
 		}
@@ -637,15 +634,11 @@ int do_set_perms(struct request *req)
 void node_setup_structure(void)
 {
 	struct perms *root = node_perms(store_node(STORE_ROOT));
-	node_id tool;
 
-	if (!store_lookup("/tool", 5)) {
-		tool = db_create(NULL, STORE_ROOT, "/tool", 5, "", 0, root);
-		(void)tool;
-	}
+	if (!store_lookup("/tool", 5))
+		db_create(STORE_ROOT, "/tool", 5, "", 0, root);
 	if (!store_lookup("/tool/xenstored", 15))
-		db_create(NULL, store_lookup("/tool", 5), "/tool/xenstored", 15,
-			  "", 0, root);
+		db_create(store_lookup("/tool", 5), "/tool/xenstored", 15, "", 0, root);
 }
 
 struct owned_walk {
@@ -682,7 +675,7 @@ void node_remove_domain(uint32_t domid)
 		size_t len = strlen(w.paths[i]);
 		node_id id = store_lookup(w.paths[i], len);
 		if (id)
-			db_delete(NULL, id, w.paths[i], len);
+			db_delete(NULL, id);
 	}
 	talloc_free(w.ctx);
 }
@@ -707,7 +700,7 @@ found:
 			if (old->p[i].id != domid)
 				p[j++] = old->p[i];
 		perms = perms_intern(p, j);
-		db_set_perms(NULL, id, path, len, perms);
+		db_set_perms(id, path, len, perms);
 		perms_unref(perms);
 	}
 }

@@ -22,16 +22,16 @@ int do_directory_part(struct request *req);
 int do_get_perms(struct request *req);
 int do_set_perms(struct request *req);
 
-/* req may be NULL (internal changes): watches then fire at once. */
-node_id db_create(struct request *req, node_id parent, const char *path,
-		  size_t len, const void *value, uint32_t vlen,
-		  struct perms *perms);
+/* Changes keep accounting and persistence right; the caller records what
+ * fires watches, except for db_delete(), which records every node it
+ * removes (req NULL: internal changes, whose watches fire at once). */
+node_id db_create(node_id parent, const char *path, size_t len,
+		  const void *value, uint32_t vlen, struct perms *perms);
 /* Returns the node's id, which changes if it moved (store_set_value()). */
-node_id db_set_value(struct request *req, node_id id, const char *path,
-		     size_t len, const void *value, uint32_t vlen);
-void db_set_perms(struct request *req, node_id id, const char *path,
-		  size_t len, struct perms *perms);
-void db_delete(struct request *req, node_id id, const char *path, size_t len);
+node_id db_set_value(node_id id, const char *path, size_t len,
+		     const void *value, uint32_t vlen);
+void db_set_perms(node_id id, const char *path, size_t len, struct perms *perms);
+void db_delete(struct request *req, node_id id);
 
 /* Accounts a node loaded from disk (persist.c). */
 void db_account_loaded(const struct node *n);

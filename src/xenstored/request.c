@@ -17,7 +17,6 @@
 
 #define FLAG_PRIV   0x1  /* privileged connections only (else EACCES) */
 #define FLAG_NOTID  0x2  /* the transaction id is ignored */
-#define FLAG_WRITE  0x4  /* may change the store */
 
 struct handler {
 	int (*fn)(struct request *req);
@@ -32,14 +31,14 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_WATCH]                = { do_watch, FLAG_NOTID },
 	[XS_UNWATCH]              = { do_unwatch, FLAG_NOTID },
 	[XS_TRANSACTION_START]    = { do_transaction_start, 0 },
-	[XS_TRANSACTION_END]      = { do_transaction_end, FLAG_WRITE },
+	[XS_TRANSACTION_END]      = { do_transaction_end, 0 },
 	[XS_INTRODUCE]            = { do_introduce, FLAG_PRIV | FLAG_NOTID },
-	[XS_RELEASE]              = { do_release, FLAG_PRIV | FLAG_NOTID | FLAG_WRITE },
+	[XS_RELEASE]              = { do_release, FLAG_PRIV | FLAG_NOTID },
 	[XS_GET_DOMAIN_PATH]      = { do_get_domain_path, FLAG_NOTID },
-	[XS_WRITE]                = { do_write, FLAG_WRITE },
-	[XS_MKDIR]                = { do_mkdir, FLAG_WRITE },
-	[XS_RM]                   = { do_rm, FLAG_WRITE },
-	[XS_SET_PERMS]            = { do_set_perms, FLAG_WRITE },
+	[XS_WRITE]                = { do_write, 0 },
+	[XS_MKDIR]                = { do_mkdir, 0 },
+	[XS_RM]                   = { do_rm, 0 },
+	[XS_SET_PERMS]            = { do_set_perms, 0 },
 	[XS_IS_DOMAIN_INTRODUCED] = { do_is_domain_introduced, FLAG_PRIV | FLAG_NOTID },
 	[XS_RESUME]               = { do_resume, FLAG_PRIV | FLAG_NOTID },
 	[XS_SET_TARGET]           = { do_set_target, FLAG_PRIV | FLAG_NOTID },

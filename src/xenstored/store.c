@@ -18,16 +18,7 @@ static size_t slots_used;
 
 static uint32_t path_hash(const char *path, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)path[i]) * 16777619u;
-	h ^= h >> 16;
-	h *= 0x7feb352du;
-	h ^= h >> 15;
-	h *= 0x846ca68bu;
-	h ^= h >> 16;
-	return h;
+	return hash_bytes(path, len, 0);
 }
 
 static size_t node_bytes(size_t nlen, size_t vlen)

@@ -276,15 +276,13 @@ static int child_parent(struct transaction *txn, const char *path, size_t len,
 	return 0;
 }
 
-int tx_children(struct transaction *txn, const char *path, size_t len,
-		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
+int tx_children(struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
 		bool record)
 {
 	struct tnode *t = v->t;
 	struct tkids *k = t->kids;
 	uint32_t total = 0;
 
-	(void)txn; (void)path; (void)len;
 	/* The store's children, unless the node was replaced in the
 	 * transaction; the first listing is checked at commit. */
 	if (v->id && !t->hides_store) {
@@ -380,12 +378,11 @@ static void make_changed(struct transaction *txn, struct tnode *t)
 	t->fire = true;
 }
 
-int tx_set_value(struct transaction *txn, const char *path, size_t len,
-		 struct view *v, const void *value, uint32_t vlen)
+int tx_set_value(struct transaction *txn, struct view *v, const void *value,
+		 uint32_t vlen)
 {
 	struct tnode *t = v->t;
 
-	(void)txn; (void)path; (void)len;
 	make_changed(txn, t);
 	talloc_free(t->value);
 	t->value = talloc_size(t, vlen + 1);
@@ -397,12 +394,10 @@ int tx_set_value(struct transaction *txn, const char *path, size_t len,
 	return 0;
 }
 
-int tx_set_perms(struct transaction *txn, const char *path, size_t len,
-		 struct view *v, struct perms *perms)
+int tx_set_perms(struct transaction *txn, struct view *v, struct perms *perms)
 {
 	struct tnode *t = v->t;
 
-	(void)path; (void)len;
 	make_changed(txn, t);
 	if (perms_owner(t->perms) == txn->conn->domid)
 		txn->own_delta--;
@@ -443,7 +438,7 @@ int tx_delete(struct transaction *txn, const char *path, size_t len)
 	if (!v.exists)
 		return 0;
 	kids.ctx = talloc_new(NULL);
-	tx_children(txn, path, len, &v, collect_name, &kids, NULL, true);
+	tx_children(&v, collect_name, &kids, NULL, true);
 	for (uint32_t i = 0; i < kids.n && !err; i++) {
 		char *child = talloc_asprintf(kids.ctx, "%s/%s",
 					      len == 1 ? "" : path, kids.names[i]);
@@ -594,7 +589,7 @@ static int tx_commit(struct request *req, struct transaction *txn)
 		if (!t->present || t->hides_store) {
 			node_id id = store_lookup(t->path, t->len);
 			if (id)
-				db_delete(req, id, t->path, t->len);
+				db_delete(req, id);
 		}
 	}
 	qsort(changed, n, sizeof(*changed), cmp_depth);
@@ -610,14 +605,14 @@ static int tx_commit(struct request *req, struct transaction *txn)
 						      path_parent_len(t->path, t->len));
 			if (!parent)
 				xs_fatal("transaction commit: no parent for %s", t->path);
-			db_create(req, parent, t->path, t->len, t->value, t->vlen, t->perms);
+			db_create(parent, t->path, t->len, t->value, t->vlen, t->perms);
 		} else {
 			const struct node *node = store_node(id);
 			if (node->vlen != t->vlen ||
 			    memcmp(node_value(node), t->value, t->vlen))
-				id = db_set_value(req, id, t->path, t->len, t->value, t->vlen);
+				id = db_set_value(id, t->path, t->len, t->value, t->vlen);
 			if (node_perms(store_node(id)) != t->perms)
-				db_set_perms(req, id, t->path, t->len, t->perms);
+				db_set_perms(id, t->path, t->len, t->perms);
 		}
 		if (t->fire)
 			req_record_change(req, t->path, t->len, false, NULL);

@@ -55,17 +55,15 @@ int tx_view(struct transaction *txn, const char *path, size_t len,
  * record: the client sees the list (checked at commit); not when only
  * its size is needed for a quota. */
 typedef void (*tx_child_fn)(const char *name, size_t len, void *arg);
-int tx_children(struct transaction *txn, const char *path, size_t len,
-		struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
+int tx_children(struct view *v, tx_child_fn fn, void *arg, uint32_t *bytes,
 		bool record);
 /* fire: the request named this node (its ancestors created on the way
  * fire no watches of their own, as outside transactions). */
 int tx_create(struct transaction *txn, const char *path, size_t len,
 	      const void *value, uint32_t vlen, struct perms *perms, bool fire);
-int tx_set_value(struct transaction *txn, const char *path, size_t len,
-		 struct view *v, const void *value, uint32_t vlen);
-int tx_set_perms(struct transaction *txn, const char *path, size_t len,
-		 struct view *v, struct perms *perms);
+int tx_set_value(struct transaction *txn, struct view *v, const void *value,
+		 uint32_t vlen);
+int tx_set_perms(struct transaction *txn, struct view *v, struct perms *perms);
 int tx_delete(struct transaction *txn, const char *path, size_t len);
 
 #endif

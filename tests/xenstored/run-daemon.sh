@@ -41,7 +41,7 @@ trap 'exit 130' INT TERM
 
 xs_setup "$daemon" || exit $?
 [ "$XSTEST_VALGRIND" = 1 ] && [ "$XSTEST_DAEMON" = xvm ] &&
-	{ command -v valgrind >/dev/null || { echo "no valgrind" >&2; exit 77; }; }
+	{ command -v valgrind >/dev/null || { echo "no valgrind" >&2; exit 1; }; }
 xs_start || exit 1
 
 "$@"

@@ -4,7 +4,7 @@
 # the same tools against Xen 4.17's C xenstored.
 set -u
 : "${XENSTORED_PATH:?run me through run-daemon.sh}"
-command -v xenstore-read >/dev/null || { echo "no xenstore-utils" >&2; exit 77; }
+command -v xenstore-read >/dev/null || { echo "no xenstore-utils" >&2; exit 1; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/xstest-utils.XXXXXX")
 watch_pid=

@@ -11,7 +11,7 @@ set -u
 : "${XENSTORED_PATH:?run me through run-daemon.sh}"
 bin=${1:?usage: $0 TEST-XENSTORE [-r SECS]}
 shift
-[ -x "$bin" ] || { echo "no $bin" >&2; exit 77; }
+[ -x "$bin" ] || { echo "no $bin (package xen-utils-4.17)" >&2; exit 1; }
 
 tests="read 1|read 2000|write 1|write 2000|dir|rm node|rm dir|ta empty|ta empty x|ta rmw|ta rmw x|ta err"
 out=$(mktemp "${TMPDIR:-/tmp}/xstest-xs.XXXXXX")
