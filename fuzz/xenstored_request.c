@@ -150,6 +150,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	config_defaults();
+	/* CONTROL logfile / memreport FILE: no files named by the input. */
+	config.control_files = false;
 	if (data[0] & 1) {
 		config.quota_nodes = 8;
 		config.quota_node_size = 128;

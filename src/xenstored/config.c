@@ -26,6 +26,7 @@ void config_defaults(void)
 	config.watch_event_timeout = 20;
 	config.socket_out_max = 1024 * 1024;
 	config.priv_domid = 0;
+	config.control_files = true;
 }
 
 struct quota_name {

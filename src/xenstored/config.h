@@ -28,6 +28,10 @@ struct xs_config {
 	bool no_domain_init;             /* -D */
 	bool verbose;                    /* -V */
 	bool keep_orphans;               /* -K */
+	/* CONTROL logfile / memreport FILE may create files (dom0's tools
+	 * may, as in Xen); the fuzzer turns it off: its requests must not
+	 * write files wherever it runs. */
+	bool control_files;
 	const char *socket_path;         /* --socket */
 	const char *persistent_dir;      /* --persistent */
 	const char *pid_file;            /* -F */

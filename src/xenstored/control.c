@@ -160,7 +160,11 @@ int do_control(struct request *req)
 			return EINVAL;
 		reply_str(req, "OK");
 	} else if (streq(cmd, "logfile")) {
-		if (n != 2 || trace_open(vec[1]))
+		if (n != 2)
+			return EINVAL;
+		if (!config.control_files)
+			return EACCES;
+		if (trace_open(vec[1]))
 			return EINVAL;
 		reply_str(req, "OK");
 	} else if (streq(cmd, "memreport")) {
@@ -170,7 +174,11 @@ int do_control(struct request *req)
 			return ENOMEM;
 		if (n == 2) {
 			/* Into a file, as Xen's xenstored does. */
-			FILE *f = fopen(vec[1], "a");
+			FILE *f;
+
+			if (!config.control_files)
+				return EACCES;
+			f = fopen(vec[1], "a");
 			if (!f)
 				return errno;
 			fputs(s, f);
