@@ -19,10 +19,8 @@
 #include "persist.h"
 #include "transport.h"
 #include "util.h"
-#ifdef HAVE_PLATFORM_XEN
-#include "platform.h"
 #include "ring.h"
-#endif
+#include <xvm/platform.h>
 
 #ifndef XVM_VERSION
 #define XVM_VERSION "unknown"
@@ -40,6 +38,8 @@ static void usage(FILE *f)
 "      --socket PATH         listen on PATH (default $XENSTORED_RUNDIR/socket,\n"
 "                            else /run/xenstored/socket)\n"
 "      --persistent DIR      keep the store in DIR/xenstored.tdb across restarts\n"
+"      --simhv PATH          serve the domain rings of the simulated machine\n"
+"                            xvm-simhv listening on PATH\n"
 "  -I, --internal-db         keep the store in memory only (the default)\n"
 "  -D, --no-domain-init      do not connect dom0's ring at start-up\n"
 "  -E, --entry-nb N          nodes per domain (default 1000)\n"
@@ -75,7 +75,7 @@ static bool parse_num(const char *s, unsigned int *out)
 	return true;
 }
 
-enum { OPT_SOCKET = 256, OPT_PERSISTENT, OPT_VERSION };
+enum { OPT_SOCKET = 256, OPT_PERSISTENT, OPT_VERSION, OPT_SIMHV };
 
 static const struct option options[] = {
 	{ "no-fork", no_argument, NULL, 'N' },
@@ -100,10 +100,11 @@ static const struct option options[] = {
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "persistent", required_argument, NULL, OPT_PERSISTENT },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "simhv", required_argument, NULL, OPT_SIMHV },
 	{ NULL, 0, NULL, 0 },
 };
 
-static int parse_options(int argc, char **argv, bool *no_fork)
+static int parse_options(int argc, char **argv, bool *no_fork, const char **simhv)
 {
 	int opt;
 
@@ -143,6 +144,7 @@ static int parse_options(int argc, char **argv, bool *no_fork)
 		case 'H': usage(stdout); exit(0);
 		case OPT_SOCKET: config.socket_path = optarg; break;
 		case OPT_PERSISTENT: config.persistent_dir = optarg; break;
+		case OPT_SIMHV: *simhv = optarg; break;
 		case OPT_VERSION: printf("xenstored (xvm) %s\n", XVM_VERSION); exit(0);
 		default: usage(stderr); return 2;
 		}
@@ -228,6 +230,7 @@ static int daemonize(void)
 int main(int argc, char **argv)
 {
 	bool no_fork = false;
+	const char *simhv = NULL;
 	char default_socket[4096];
 	struct event_base *base;
 	struct event *sigs[4], *housekeeping;
@@ -237,7 +240,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	config_defaults();
-	rc = parse_options(argc, argv, &no_fork);
+	rc = parse_options(argc, argv, &no_fork, &simhv);
 	if (rc)
 		return rc;
 	if (!config.socket_path) {
@@ -275,10 +278,20 @@ int main(int argc, char **argv)
 		       config.socket_path, strerror(errno));
 		return 1;
 	}
+	if (simhv) {
+		/* The simulated machine: guests' rings; dom0 uses the socket. */
+		struct xs_platform *sim = platform_sim_open(simhv);
+
+		if (!sim || ring_init(base, sim)) {
+			xs_log(LOG_ERR, _("xenstored: cannot use xvm-simhv at %s: %s"),
+			       simhv, strerror(errno));
+			return 1;
+		}
+	}
 #ifdef HAVE_PLATFORM_XEN
 	/* On a Xen host: domain rings, and dom0's own ring. */
-	if (!config.no_domain_init &&
-	    (!access("/dev/xen/privcmd", F_OK) || !access("/proc/xen/xsd_kva", F_OK))) {
+	else if (!config.no_domain_init &&
+		 (!access("/dev/xen/privcmd", F_OK) || !access("/proc/xen/xsd_kva", F_OK))) {
 		struct xs_platform *xen = platform_xen_open();
 
 		if (!xen || ring_init(base, xen)) {
@@ -313,9 +326,7 @@ int main(int argc, char **argv)
 
 	socket_shutdown();
 	core_fini();
-#ifdef HAVE_PLATFORM_XEN
 	ring_shutdown();
-#endif
 	for (int i = 0; i < 4; i++)
 		event_free(sigs[i]);
 	event_base_free(base);

@@ -9,12 +9,12 @@
 #include <talloc.h>
 #include <xen/xen.h>
 #include <xen/io/xs_wire.h>
+#include <xvm/platform.h>
 
 #include "connection.h"
 #include "domain.h"
 #include "list.h"
 #include "log.h"
-#include "platform.h"
 #include "transaction.h"
 #include "util.h"
 #include "watch.h"
@@ -264,8 +264,9 @@ static void ring_free(struct ring *r)
 	if (r->kick)
 		event_free(r->kick);
 	ring_unbind(r);
-	if (r->intf)
-		plat->unmap_ring(plat, r->domid, r->intf);
+	if (r->intf && plat->unmap_ring(plat, r->domid, r->intf))
+		xs_log(LOG_WARNING, "domain %u: cannot unmap its ring: %s",
+		       r->domid, strerror(errno));
 	free(r);
 }
 

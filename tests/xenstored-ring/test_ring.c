@@ -17,7 +17,7 @@
 #include "core.h"
 #include "domain.h"
 #include "log.h"
-#include "platform.h"
+#include <xvm/platform.h>
 #include "ring.h"
 #include "transport.h"
 
@@ -79,9 +79,10 @@ static void *f_map(struct xs_platform *p, uint32_t domid, uint64_t gfn)
 	return d->page;
 }
 
-static void f_unmap(struct xs_platform *p, uint32_t domid, void *page)
+static int f_unmap(struct xs_platform *p, uint32_t domid, void *page)
 {
 	(void)p; (void)domid; (void)page;
+	return 0;
 }
 
 static void *f_local_ring(struct xs_platform *p)

@@ -3,7 +3,7 @@
  * gives the event channels, libxenctrl the domain table, and dom0's own
  * ring comes from /proc/xen/xsd_kva and /proc/xen/xsd_port. See
  * platform.h. */
-#include "platform.h"
+#include <xvm/platform.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,8 +19,6 @@
 #include <xengnttab.h>
 #include <xen/grant_table.h>
 #include <xen/xen.h>
-
-#include "log.h"
 
 #define XSD_KVA  "/proc/xen/xsd_kva"
 #define XSD_PORT "/proc/xen/xsd_port"
@@ -100,15 +98,33 @@ static void *xen_map_ring(struct xs_platform *p, uint32_t domid, uint64_t gfn)
 				       PROT_READ | PROT_WRITE);
 }
 
-static void xen_unmap_ring(struct xs_platform *p, uint32_t domid, void *page)
+static int xen_unmap_ring(struct xs_platform *p, uint32_t domid, void *page)
 {
 	struct xen_platform *x = xp(p);
 
+	(void)domid;
 	if (!page || page == x->local_page)
-		return;  /* dom0's page stays mapped for the daemon's life */
-	if (xengnttab_unmap(x->xgt, page, 1))
-		xs_log(LOG_WARNING, "cannot unmap the ring of domain %u: %s",
-		       domid, strerror(errno));
+		return 0;  /* dom0's page stays mapped for the daemon's life */
+	return xengnttab_unmap(x->xgt, page, 1);
+}
+
+static void *xen_map_console(struct xs_platform *p, uint32_t domid, uint64_t gfn)
+{
+	(void)gfn;  /* the reserved grant, as Xen's xenconsoled */
+	if (domid == p->master_domid) {
+		errno = EINVAL;  /* dom0's console is Xen's own */
+		return NULL;
+	}
+	return xengnttab_map_grant_ref(xp(p)->xgt, domid, GNTTAB_RESERVED_CONSOLE,
+				       PROT_READ | PROT_WRITE);
+}
+
+static int xen_unmap_console(struct xs_platform *p, uint32_t domid, void *page)
+{
+	(void)domid;
+	if (!page)
+		return 0;
+	return xengnttab_unmap(xp(p)->xgt, page, 1);
 }
 
 static int xen_evtchn_fd(struct xs_platform *p)
@@ -201,6 +217,8 @@ struct xs_platform *platform_xen_open(void)
 		.master_domid = 0,
 		.map_ring = xen_map_ring,
 		.unmap_ring = xen_unmap_ring,
+		.map_console = xen_map_console,
+		.unmap_console = xen_unmap_console,
 		.local_ring = xen_local_ring,
 		.local_port = xen_local_port,
 		.evtchn_fd = xen_evtchn_fd,

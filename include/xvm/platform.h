@@ -1,18 +1,19 @@
-/* The machine under xenstored's domain rings: shared pages, event
- * channels and the hypervisor's domain table.
+/* The machine under dom0's daemons that serve guests over shared pages:
+ * xenstored's domain rings, the console daemon's console rings. Shared
+ * pages, event channels and the hypervisor's domain table.
  *
- * The ring transport (transport_ring.c) needs nothing else from the
- * machine, so the same transport runs on a real Xen host
- * (platform_xen.c: libxengnttab, libxenevtchn, libxenctrl, /proc/xen) and
- * on a simulated one (pages as files, event channels as sockets).
+ * The ring transports need nothing else from the machine, so the same
+ * code runs on a real Xen host (platform_xen.c: libxengnttab,
+ * libxenevtchn, libxenctrl, /proc/xen) and on a simulated one
+ * (platform_sim.c: xvm-simhv's page files and eventfds).
  *
  * Every function gets the platform itself as first argument; a platform
  * keeps its state after the struct (container_of) or in statics. Errors
  * are returned as -1 with errno set unless said otherwise. Ports are local
  * event channel ports of the xenstored process.
  */
-#ifndef XS_PLATFORM_H
-#define XS_PLATFORM_H
+#ifndef XVM_PLATFORM_H
+#define XVM_PLATFORM_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -34,7 +35,13 @@ struct xs_platform {
 	 * argument; Xen ignores it (the reserved xenstore grant is used).
 	 * Returns the page or NULL. */
 	void *(*map_ring)(struct xs_platform *p, uint32_t domid, uint64_t gfn);
-	void (*unmap_ring)(struct xs_platform *p, uint32_t domid, void *page);
+	int (*unmap_ring)(struct xs_platform *p, uint32_t domid, void *page);
+
+	/* Maps domid's console page (struct xencons_interface), read-write;
+	 * gfn is the domain's console/ring-ref (Xen ignores it: the reserved
+	 * grant GNTTAB_RESERVED_CONSOLE is used). NULL with errno. */
+	void *(*map_console)(struct xs_platform *p, uint32_t domid, uint64_t gfn);
+	int (*unmap_console)(struct xs_platform *p, uint32_t domid, void *page);
 
 	/* The master domain's own ring and the remote port of its event
 	 * channel (dom0's /proc/xen/xsd_kva and /proc/xen/xsd_port). The
@@ -69,5 +76,11 @@ struct xs_platform {
  * libxen-dev's libraries are found). Returns NULL with errno set when
  * Xen's devices cannot be opened. */
 struct xs_platform *platform_xen_open(void);
+
+/* xvm-simhv listening on socket_path (platform_sim.c). It has no master
+ * ring: dom0's clients use xenstored's unix socket, so local_ring() and
+ * local_port() fail with ENODEV. NULL with errno set when simhv cannot be
+ * reached. */
+struct xs_platform *platform_sim_open(const char *socket_path);
 
 #endif
