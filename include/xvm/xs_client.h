@@ -11,9 +11,11 @@
  * Errors: a reply callback gets err = 0 and the reply's payload, or an
  * errno value (from the protocol's error string: "ENOENT" -> ENOENT) and
  * no payload. When the connection fails (EOF, a malformed message, the
- * ring's indexes out of range) every outstanding callback gets EIO once,
- * the closed callback runs, and later requests get EIO at once (from an
- * idle callback, never re-entrantly).
+ * ring's indexes out of range, xenstored setting the ring page's error
+ * field) every outstanding callback gets EIO once, the closed callback
+ * runs, and later requests get EIO at once (from an idle callback, never
+ * re-entrantly). A request whose payload would exceed
+ * XENSTORE_PAYLOAD_MAX is not sent: E2BIG, from an idle callback too.
  *
  * Callbacks may issue new requests and may call xs_client_free(): the
  * client then delivers nothing more; callbacks still pending are dropped
@@ -83,7 +85,11 @@ void xs_transaction_end_async(xs_client_t *c, uint32_t tx, bool commit,
 
 /* Registers a watch; cb runs for each event with this token (the first
  * one right after registration, as xenstored sends it). A NULL reply cb
- * ignores the registration's reply. */
+ * ignores the registration's reply. A token names one callback: watching
+ * another path with the same token counts one more registration and
+ * replaces cb/cb_data. xs_unwatch_async() drops one registration at
+ * once: when it was the last, no event of that token is delivered any
+ * more, even one already received. */
 void xs_watch_async(xs_client_t *c, const char *path, const char *token,
 		    xs_watch_cb cb, void *cb_data, xs_reply_cb done, void *done_data);
 void xs_unwatch_async(xs_client_t *c, const char *path, const char *token,
@@ -91,10 +97,12 @@ void xs_unwatch_async(xs_client_t *c, const char *path, const char *token,
 
 /* ---- synchronous calls (socket clients only) -------------------------- */
 
-/* These block on the socket until their reply, keeping watch events that
- * arrive meanwhile for the main loop. On error they return NULL/false
- * with *err in G_IO_ERROR (g_io_error_from_errno()) whose message names
- * the path. */
+/* These block on the socket until their reply. No user callback runs
+ * inside them: watch events and replies to earlier asynchronous requests
+ * that arrive meanwhile are kept, in order, for the main loop (an idle
+ * source). On error they return NULL/false with *err in G_IO_ERROR
+ * (g_io_error_from_errno()) whose message names the path;
+ * G_IO_ERROR_NOT_SUPPORTED on a ring client. */
 char *xs_read(xs_client_t *c, uint32_t tx, const char *path, size_t *len, GError **err);
 bool xs_write(xs_client_t *c, uint32_t tx, const char *path, const char *value,
 	      GError **err);
