@@ -112,8 +112,10 @@ void client_deliver_watch(xs_client_t *c, const char *path, const char *token);
 void client_defer_error(xs_client_t *c, xs_reply_cb cb, void *data,
 			GDestroyNotify drop, int err);
 
-/* The transport has input / room: reads and dispatches / writes out. */
-void client_io_readable(xs_client_t *c);
+/* The transport has input / room: reads and dispatches / writes out.
+ * Reading stops after a budget, so that a daemon flooding us cannot
+ * starve the main loop: true when it stopped there (more may wait). */
+bool client_io_readable(xs_client_t *c);
 void client_io_writable(xs_client_t *c);
 bool client_has_output(xs_client_t *c);
 

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <string.h>
 
-/* How much one read asks of the transport. */
+/* How much one read asks of the transport, and how many reads one wake-up
+ * does at most. */
 #define READ_CHUNK 16384
+#define READ_BUDGET 64
 
 enum deferred_kind { DEFERRED_REPLY, DEFERRED_WATCH, DEFERRED_CLOSED };
 
@@ -309,9 +311,11 @@ void client_io_writable(xs_client_t *c)
 	c->ops->want_write(c, false);
 }
 
-void client_io_readable(xs_client_t *c)
+bool client_io_readable(xs_client_t *c)
 {
 	const char *why = NULL;
+	unsigned int reads = 0;
+	bool more = false;
 
 	client_enter(c);
 	while (!c->failed) {
@@ -334,6 +338,10 @@ void client_io_readable(xs_client_t *c)
 		if (n == 0)
 			break;
 		client_process_input(c);
+		if (++reads == READ_BUDGET) {
+			more = true;
+			break;
+		}
 	}
-	client_leave(c);
+	return client_leave(c) && more && !c->failed;
 }

@@ -128,6 +128,20 @@ static ssize_t ring_write(xs_client_t *c, const void *buf, size_t len, const cha
 	return (ssize_t)n;
 }
 
+static void ring_kick(xs_client_t *c);
+
+/* Serves the ring as a notification does: what was read, then room. */
+static void ring_run(xs_client_t *c)
+{
+	client_enter(c);
+	/* Stopped on its budget: the rest from the main loop. */
+	if (client_io_readable(c))
+		ring_kick(c);
+	if (!c->failed && client_has_output(c))
+		client_io_writable(c);
+	client_leave(c);
+}
+
 static gboolean ring_kick_cb(gpointer data)
 {
 	xs_client_t *c = data;
@@ -135,23 +149,28 @@ static gboolean ring_kick_cb(gpointer data)
 
 	g_source_unref(r->kick);
 	r->kick = NULL;
-	client_enter(c);
-	client_io_writable(c);
-	client_leave(c);
+	ring_run(c);
 	return G_SOURCE_REMOVE;
 }
 
-static void ring_want_write(xs_client_t *c, bool want)
+/* Runs the ring from the main loop, once. */
+static void ring_kick(xs_client_t *c)
 {
 	struct ring *r = c->tp;
 
-	/* Room comes with the daemon's notification (xs_client_ring_event);
-	 * what there is now is written from the main loop. */
-	if (want && !r->kick && !r->stopped) {
+	if (!r->kick && !r->stopped) {
 		r->kick = g_idle_source_new();
 		g_source_set_callback(r->kick, ring_kick_cb, c, NULL);
 		g_source_attach(r->kick, c->ctx);
 	}
+}
+
+static void ring_want_write(xs_client_t *c, bool want)
+{
+	/* Room comes with the daemon's notification (xs_client_ring_event);
+	 * what there is now is written from the main loop. */
+	if (want)
+		ring_kick(c);
 }
 
 static int ring_sync_fd(xs_client_t *c)
@@ -204,12 +223,6 @@ void xs_client_ring_event(xs_client_t *c)
 
 	g_return_if_fail(c != NULL && c->ops == &ring_ops);
 	r = c->tp;
-	if (r->stopped)
-		return;
-	client_enter(c);
-	client_io_readable(c);
-	/* The daemon may have made room for what waits. */
-	if (!c->failed && client_has_output(c))
-		client_io_writable(c);
-	client_leave(c);
+	if (!r->stopped)
+		ring_run(c);
 }
