@@ -284,8 +284,11 @@ guint
 xvmDomainConfigLoadAll(xvmDomainConfigStore *store, xvmDomainList *doms)
 {
     g_autoptr(GPtrArray) names = scan_dir(store->state_dir);
-    g_autoptr(GPtrArray) links = scan_dir(store->autostart_dir);   /* cleans it */
     guint loaded = 0;
+
+    /* The links are read per domain; the scan only removes stale
+     * temporary files there. */
+    g_ptr_array_unref(scan_dir(store->autostart_dir));
 
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);

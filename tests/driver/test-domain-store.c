@@ -12,6 +12,7 @@
 
 #include "atomic_file.h"
 #include "domain_config_store.h"
+#include "domain_define.h"
 #include "domain_state.h"
 #include "driver_test_util.h"
 
@@ -650,6 +651,163 @@ test_status_bad(Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- define / undefine / autostart ------------------------------------- */
+
+static xvmDomainObj *
+define_ok(Fixture *f, xvmDomainDef *def, gboolean expect_replaced)
+{
+    g_autoptr(GError) err = NULL;
+    gboolean replaced = !expect_replaced;
+    xvmDomainObj *obj = xvmDomainDefine(f->doms, f->store, &def, &replaced, &err);
+
+    g_assert_no_error(err);
+    g_assert_nonnull(obj);
+    g_assert_null(def);
+    g_assert_cmpint(replaced, ==, expect_replaced);
+    return obj;
+}
+
+static guint64
+config_memory(Fixture *f, const char *name)
+{
+    g_autofree char *path = xvmDomainConfigStoreConfigPath(f->store, name);
+    g_autofree char *xml = read_file(path);
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xvmDomainDef) def = xvmDomainDefParseString(xml, -1, XVM_DOMAIN_PARSE_INACTIVE,
+                                                          &err);
+
+    g_assert_no_error(err);
+    return def->memory;
+}
+
+static void
+test_define_undefine(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *config = xvmDomainConfigStoreConfigPath(f->store, "alpha");
+    g_autofree char *link = xvmDomainConfigStoreAutostartPath(f->store, "alpha");
+    xvmDomainDef *def = driverTestDef("alpha", NULL);
+    xvmDomainObj *obj = define_ok(f, def, FALSE);
+    xvmDomainObj *again;
+
+    g_assert_cmpuint(config_memory(f, "alpha"), ==, 262144);
+    xvmDomainObjEndAPI(&obj);
+    def = driverTestDef("alpha", NULL);
+    def->memory = 524288;
+    again = define_ok(f, def, TRUE);
+    g_assert_cmpuint(config_memory(f, "alpha"), ==, 524288);
+    g_assert_cmpuint(xvmDomainObjGetPersistentDef(again)->memory, ==, 524288);
+    obj = g_steal_pointer(&again);
+
+    g_assert_true(xvmDomainSetAutostart(f->store, obj, TRUE, &err));
+    g_assert_no_error(err);
+    g_assert_true(obj->autostart);
+    g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+
+    /* Undefine an inactive domain: files and object gone. */
+    g_assert_true(xvmDomainUndefine(f->doms, f->store, obj, &err));
+    g_assert_no_error(err);
+    g_assert_false(g_file_test(config, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+    g_assert_null(xvmDomainListFindByName(f->doms, "alpha", NULL));
+    xvmDomainObjEndAPI(&obj);
+
+    /* Undefine a running domain: it runs on, transient, until it stops. */
+    obj = define_ok(f, driverTestDef("alpha", NULL), FALSE);
+    g_assert_nonnull(xvmDomainObjPrepareLiveDef(obj, NULL));
+    g_assert_true(xvmDomainListSetActive(f->doms, obj, 3, VIR_DOMAIN_RUNNING,
+                                         VIR_DOMAIN_RUNNING_BOOTED, NULL));
+    g_assert_true(xvmDomainUndefine(f->doms, f->store, obj, &err));
+    g_assert_false(g_file_test(config, G_FILE_TEST_EXISTS));
+    g_assert_false(xvmDomainObjIsPersistent(obj));
+    g_assert_true(xvmDomainObjIsActive(obj));
+
+    /* Transient: neither undefine nor autostart. */
+    g_assert_false(xvmDomainUndefine(f->doms, f->store, obj, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_assert_cmpstr(err->message, ==, "cannot undefine transient domain");
+    g_clear_error(&err);
+    g_assert_false(xvmDomainSetAutostart(f->store, obj, TRUE, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_assert_cmpstr(err->message, ==, "cannot set autostart for transient domain");
+    g_clear_error(&err);
+    g_assert_false(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+
+    g_assert_true(xvmDomainListSetInactive(f->doms, obj, VIR_DOMAIN_SHUTOFF_SHUTDOWN));
+    g_assert_null(xvmDomainListFindByName(f->doms, "alpha", NULL));
+    xvmDomainObjEndAPI(&obj);
+}
+
+/* The config cannot be written: the list is left as it was. */
+static void
+test_define_rollback(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *long_name = g_strnfill(300, 'n');       /* > NAME_MAX */
+    g_autofree char *config = xvmDomainConfigStoreConfigPath(f->store, "alpha");
+    xvmDomainDef *def = driverTestDef(long_name, NULL);
+    xvmDomainObj *obj;
+
+    /* A new domain: not listed afterwards, *def still the caller's. */
+    g_assert_null(xvmDomainDefine(f->doms, f->store, &def, NULL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    g_assert_null(def);                                      /* taken */
+    g_assert_null(xvmDomainListFindByName(f->doms, long_name, NULL));
+    g_assert_cmpuint(xvmDomainListCount(f->doms, FALSE), ==, 0);
+
+    /* An update: the previous definition is back. Turning the config
+     * file into a directory makes the rename fail. */
+    obj = define_ok(f, driverTestDef("alpha", NULL), FALSE);
+    xvmDomainObjUnlock(obj);
+    g_assert_cmpint(g_unlink(config), ==, 0);
+    g_assert_cmpint(g_mkdir(config, 0700), ==, 0);
+    def = driverTestDef("alpha", NULL);
+    def->memory = 1048576;
+    g_assert_null(xvmDomainDefine(f->doms, f->store, &def, NULL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainObjIsPersistent(obj));
+    g_assert_cmpuint(xvmDomainObjGetPersistentDef(obj)->memory, ==, 262144);
+    g_assert_cmpuint(driverTestCountTemps(f->state), ==, 0);
+
+    /* An undefine that cannot remove the config changes nothing. */
+    g_assert_false(xvmDomainUndefine(f->doms, f->store, obj, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    g_assert_true(xvmDomainObjIsPersistent(obj));
+    g_assert_false(obj->removing);
+    g_assert_cmpint(g_rmdir(config), ==, 0);
+    g_assert_true(xvmDomainUndefine(f->doms, f->store, obj, &err));
+    g_assert_no_error(err);
+    xvmDomainObjEndAPI(&obj);
+
+    /* Defining a running transient domain: transient again. */
+    def = driverTestDef("alpha", NULL);
+    obj = xvmDomainListAdd(f->doms, &def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_true(xvmDomainListSetActive(f->doms, obj, 4, VIR_DOMAIN_RUNNING,
+                                         VIR_DOMAIN_RUNNING_BOOTED, &err));
+    xvmDomainObjUnlock(obj);
+    g_assert_cmpint(g_mkdir(config, 0700), ==, 0);
+    def = driverTestDef("alpha", NULL);
+    g_assert_null(xvmDomainDefine(f->doms, f->store, &def, NULL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    g_assert_null(def);
+    xvmDomainObjLock(obj);
+    g_assert_false(xvmDomainObjIsPersistent(obj));
+    g_assert_true(xvmDomainObjIsActive(obj));
+    xvmDomainObjEndAPI(&obj);
+
+    /* A conflict: nothing listed, *def taken all the same. */
+    def = driverTestDef("alpha", "11111111-2222-4333-8444-555555555555");
+    g_assert_null(xvmDomainDefine(f->doms, f->store, &def, NULL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_FAILED);
+    g_assert_null(def);
+}
+
 static void
 test_store_dir_errors(void)
 {
@@ -678,6 +836,8 @@ main(int argc, char **argv)
     ADD("/driver/store/bad-configs-skipped", test_bad_configs_skipped);
     ADD("/driver/store/status-roundtrip", test_status_roundtrip);
     ADD("/driver/store/status-bad", test_status_bad);
+    ADD("/driver/store/define-undefine", test_define_undefine);
+    ADD("/driver/store/define-rollback", test_define_rollback);
 #undef ADD
     g_test_add_func("/driver/store/relative-dirs", test_relative_dirs);
     g_test_add_func("/driver/store/dir-errors", test_store_dir_errors);
