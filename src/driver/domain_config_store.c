@@ -18,10 +18,13 @@
 
 #define CONFIG_SUFFIX ".xml"
 #define AUTOSTART_SUBDIR "autostart"
+#define SAVE_SUBDIR "save"
+#define SAVE_SUFFIX ".save"
 
 struct _xvmDomainConfigStore {
     char *state_dir;       /* absolute */
     char *autostart_dir;   /* STATE/autostart */
+    char *save_dir;        /* STATE/save */
     char *run_dir;         /* absolute */
 };
 
@@ -51,6 +54,14 @@ xvmDomainConfigStoreStatusPath(const xvmDomainConfigStore *store, const char *na
     return file_in(store->run_dir, name);
 }
 
+char *
+xvmDomainConfigStoreManagedSavePath(const xvmDomainConfigStore *store, const char *name)
+{
+    g_autofree char *base = g_strconcat(name, SAVE_SUFFIX, NULL);
+
+    return g_build_filename(store->save_dir, base, NULL);
+}
+
 static gboolean
 make_dir(const char *dir, GError **error)
 {
@@ -73,9 +84,11 @@ xvmDomainConfigStoreNew(const char *state_dir, const char *run_dir, GError **err
 
     store->state_dir = g_canonicalize_filename(state_dir, NULL);
     store->autostart_dir = g_build_filename(store->state_dir, AUTOSTART_SUBDIR, NULL);
+    store->save_dir = g_build_filename(store->state_dir, SAVE_SUBDIR, NULL);
     store->run_dir = g_canonicalize_filename(run_dir, NULL);
     if (!make_dir(store->state_dir, error) ||
         !make_dir(store->autostart_dir, error) ||
+        !make_dir(store->save_dir, error) ||
         !make_dir(store->run_dir, error))
         return NULL;
     return g_steal_pointer(&store);
@@ -88,6 +101,7 @@ xvmDomainConfigStoreFree(xvmDomainConfigStore *store)
         return;
     g_free(store->state_dir);
     g_free(store->autostart_dir);
+    g_free(store->save_dir);
     g_free(store->run_dir);
     g_free(store);
 }
@@ -276,6 +290,11 @@ load_config(xvmDomainConfigStore *store, xvmDomainList *doms, const char *name,
     if (!(obj = xvmDomainListAdd(doms, &def, 0, NULL, error)))
         return FALSE;
     xvmDomainObjSetAutostart(obj, has_autostart_link(store, name, path));
+    {
+        g_autofree char *image = xvmDomainConfigStoreManagedSavePath(store, name);
+
+        xvmDomainObjSetManagedSave(obj, g_file_test(image, G_FILE_TEST_IS_REGULAR));
+    }
     xvmDomainObjEndAPI(&obj);
     return TRUE;
 }

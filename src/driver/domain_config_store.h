@@ -5,6 +5,9 @@
  *                                mode 0600: it may hold graphics passwords
  *   STATE/autostart/NAME.xml     symbolic link to STATE/NAME.xml (absolute),
  *                                present iff the domain autostarts
+ *   STATE/save/NAME.save         managed save image (virDomainManagedSave);
+ *                                written and removed by the lifecycle code,
+ *                                its presence read at load
  *   RUN/NAME.xml                 status of a running domain
  *                                (domain_status.h), removed when it stops
  *
@@ -30,7 +33,8 @@ G_BEGIN_DECLS
 
 typedef struct _xvmDomainConfigStore xvmDomainConfigStore;
 
-/* Creates STATE, STATE/autostart and RUN (mode 0700) when missing.
+/* Creates STATE, STATE/autostart, STATE/save and RUN (mode 0700) when
+ * missing.
  * Relative paths are made absolute (the autostart links point to
  * absolute paths). */
 xvmDomainConfigStore *xvmDomainConfigStoreNew(const char *state_dir,
@@ -42,6 +46,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainConfigStore, xvmDomainConfigStoreFree)
 char *xvmDomainConfigStoreConfigPath(const xvmDomainConfigStore *store, const char *name);
 char *xvmDomainConfigStoreAutostartPath(const xvmDomainConfigStore *store, const char *name);
 char *xvmDomainConfigStoreStatusPath(const xvmDomainConfigStore *store, const char *name);
+char *xvmDomainConfigStoreManagedSavePath(const xvmDomainConfigStore *store,
+                                          const char *name);
 
 /* Write `def` as STATE/NAME.xml (XVM_DOMAIN_XML_INACTIVE | SECURE). */
 gboolean xvmDomainConfigSave(xvmDomainConfigStore *store, const xvmDomainDef *def,
@@ -61,7 +67,7 @@ gboolean xvmDomainStatusDelete(xvmDomainConfigStore *store, const char *name,
                                GError **error);
 
 /* Daemon start, step 1: every STATE/NAME.xml into `doms` as a persistent
- * domain, autostart from its link. A file that cannot be read or parsed,
+ * domain, autostart from its link, has_managed_save from its image. A file that cannot be read or parsed,
  * whose <name> is not NAME, or that conflicts with one already loaded is
  * skipped with a warning (g_warning, naming file and reason); one bad file
  * never stops the others. Removes stale temporary files in STATE and

@@ -179,6 +179,25 @@ test_autostart(Fixture *f, gconstpointer data)
         xvmDomainObjEndAPI(&b);
     }
 
+    /* A managed save image is seen at load. */
+    {
+        g_autofree char *image = xvmDomainConfigStoreManagedSavePath(f->store, "beta");
+        g_autoptr(xvmDomainList) loaded = NULL;
+        xvmDomainObj *a, *b;
+
+        g_assert_true(g_str_has_prefix(image, f->state));
+        g_assert_true(g_str_has_suffix(image, "/save/beta.save"));
+        write_file(image, "image");
+        loaded = reload(f, 2);
+        a = xvmDomainListFindByName(loaded, "alpha", NULL);
+        b = xvmDomainListFindByName(loaded, "beta", NULL);
+        g_assert_false(a->has_managed_save);
+        g_assert_true(b->has_managed_save);
+        xvmDomainObjEndAPI(&a);
+        xvmDomainObjEndAPI(&b);
+        g_unlink(image);
+    }
+
     /* A link that leads to another domain's config is not autostart. */
     {
         g_autofree char *beta_link = xvmDomainConfigStoreAutostartPath(f->store, "beta");
