@@ -40,6 +40,7 @@ struct sim_guest_env {
 	void *console_page;
 	uint32_t console_port;
 	const char *run_dir;             /* simhv's run directory */
+	const char *xenstored_path;      /* dom0's xenstored socket ("" unknown) */
 };
 
 struct sim_guest_ops {
@@ -55,6 +56,11 @@ struct sim_guest_ops {
 	void (*event)(void *kernel, uint32_t port);
 	void (*pause)(void *kernel);
 	void (*unpause)(void *kernel);
+	/* Optional (may be NULL): the toolstack cancelled the guest's
+	 * suspend (hv_domain_resume): SCHEDOP_shutdown(SHUTDOWN_suspend)
+	 * "returns 1" and the guest runs on. A domain saved meanwhile gets
+	 * restore() instead. */
+	void (*resume)(void *kernel);
 	/* The domain is gone or shut down: free everything of the kernel. */
 	void (*stop)(void *kernel);
 };
