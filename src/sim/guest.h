@@ -10,7 +10,9 @@
  *
  * Lifetime: the machine calls ops->boot() at the domain's first unpause
  * (or ops->restore() for a restored domain), ops->pause()/unpause() as
- * the toolstack pauses it, and ops->stop() exactly once when the domain
+ * the toolstack pauses it, ops->unpause() also when the toolstack cancels
+ * a suspend (hv_domain_resume: SCHEDOP_shutdown returns, the guest runs
+ * on; a kernel stopped by a save meanwhile gets ops->restore() instead), and ops->stop() exactly once when the domain
  * shuts down or is destroyed, after which the kernel must not use env or
  * issue hypercalls. A kernel never frees env.
  */
@@ -40,7 +42,6 @@ struct sim_guest_env {
 	void *console_page;
 	uint32_t console_port;
 	const char *run_dir;             /* simhv's run directory */
-	const char *xenstored_path;      /* dom0's xenstored socket ("" unknown) */
 };
 
 struct sim_guest_ops {
@@ -56,11 +57,6 @@ struct sim_guest_ops {
 	void (*event)(void *kernel, uint32_t port);
 	void (*pause)(void *kernel);
 	void (*unpause)(void *kernel);
-	/* Optional (may be NULL): the toolstack cancelled the guest's
-	 * suspend (hv_domain_resume): SCHEDOP_shutdown(SHUTDOWN_suspend)
-	 * "returns 1" and the guest runs on. A domain saved meanwhile gets
-	 * restore() instead. */
-	void (*resume)(void *kernel);
 	/* The domain is gone or shut down: free everything of the kernel. */
 	void (*stop)(void *kernel);
 };

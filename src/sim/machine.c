@@ -115,9 +115,7 @@ struct machine *machine_new(const struct machine_config *cfg, GError **err)
 	m = g_new0(struct machine, 1);
 	m->cfg = *cfg;
 	m->run_dir = g_strdup(cfg->run_dir);
-	m->xenstored_path = g_strdup(cfg->xenstored_path ? cfg->xenstored_path : "");
 	m->cfg.run_dir = m->run_dir;
-	m->cfg.xenstored_path = m->xenstored_path;
 	m->total_pages = cfg->memory_kib / SIM_PAGE_KIB;
 	m->doms = g_new0(struct sim_domain *, SIM_DOMID_LIMIT);
 	m->sched_last_ns = machine_now(m);
@@ -146,7 +144,6 @@ void machine_free(struct machine *m)
 	g_list_free_full(m->mappings, g_free);
 	g_free(m->doms);
 	g_free(m->run_dir);
-	g_free(m->xenstored_path);
 	g_free(m);
 }
 
@@ -256,7 +253,6 @@ void machine_start_kernel(struct sim_domain *d)
 		.console_page = d->page[MACHINE_PAGE_CONSOLE],
 		.console_port = d->env.console_port,
 		.run_dir = d->m->run_dir,
-		.xenstored_path = d->m->xenstored_path,
 	};
 	d->state = DOM_RUNNING;
 	if (!d->blob)
@@ -369,8 +365,9 @@ bool machine_resume(struct machine *m, uint32_t domid, GError **err)
 	if (!d->kernel) {
 		/* Saved (its kernel stopped): it runs again from its state. */
 		machine_start_kernel(d);
-	} else if (m->cfg.ops->resume) {
-		m->cfg.ops->resume(d->kernel);
+	} else if (!d->paused) {
+		m->cfg.ops->unpause(d->kernel);
+		evtchn_deliver_pending(d);
 	}
 	sched_update(m);
 	return true;

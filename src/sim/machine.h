@@ -33,7 +33,6 @@ struct machine_config {
 	uint64_t memory_kib;           /* host memory */
 	uint64_t dom0_kib;             /* what dom0 holds of it */
 	const char *run_dir;           /* page files live here */
-	const char *xenstored_path;    /* given to the kernels (env) */
 	const struct sim_guest_ops *ops;
 	machine_clock_fn clock;        /* NULL: g_get_monotonic_time() */
 	void *clock_data;

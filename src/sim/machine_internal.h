@@ -97,7 +97,6 @@ struct mapping {
 struct machine {
 	struct machine_config cfg;
 	char *run_dir;
-	char *xenstored_path;
 	uint64_t total_pages;
 	uint64_t used_pages;         /* held by domains */
 	struct sim_domain **doms;    /* by domid, SIM_DOMID_LIMIT slots */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "guest.h"
 #include "machine.h"
 #include "server.h"
@@ -48,8 +49,8 @@ static const GOptionEntry entries[] = {
 	{ "dom0-memory", 0, 0, G_OPTION_ARG_INT64, &opt_dom0_memory,
 	  N_("what dom0 holds of it, MiB (default 1024)"), N_("MIB") },
 	{ "xenstored", 'x', 0, G_OPTION_ARG_FILENAME, &opt_xenstored,
-	  N_("the socket of dom0's xenstored, for the simulated guests and "
-	     "backends"), N_("PATH") },
+	  N_("run dom0's simulated backends, clients of the xenstored "
+	     "listening on PATH"), N_("PATH") },
 	{ "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
 	  N_("print the version"), NULL },
 	{ NULL },
@@ -106,6 +107,7 @@ int main(int argc, char **argv)
 	struct machine_config cfg = { 0 };
 	struct machine *m;
 	struct server *srv;
+	sigset_t stop_signals;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
@@ -154,13 +156,18 @@ int main(int argc, char **argv)
 	cfg.memory_kib = (uint64_t)opt_memory << 10;
 	cfg.dom0_kib = (uint64_t)opt_dom0_memory << 10;
 	cfg.run_dir = run_dir;
-	cfg.xenstored_path = opt_xenstored;
 	cfg.ops = &sim_guest_kernel_ops;
 	m = machine_new(&cfg, &err);
 	if (!m) {
 		fprintf(stderr, "xvm-simhv: %s\n", err->message);
 		return 2;
 	}
+	/* A client may stop us as soon as it connects: SIGTERM waits until
+	 * its handler is there (GLib's, installed after the fork). */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 	srv = server_new(m, socket_path, &err);
 	if (!srv) {
 		fprintf(stderr, "xvm-simhv: %s\n", err->message);
@@ -178,10 +185,16 @@ int main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
+	sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
+	/* dom0's backends: clients of xenstored's socket. */
+	if (opt_xenstored)
+		backends_start(opt_xenstored, run_dir);
 	g_message(_("xvm-simhv: %u CPUs, %" G_GINT64_FORMAT " MiB, listening on %s"),
 		  cfg.nr_cpus, opt_memory, socket_path);
 	g_main_loop_run(loop);
 
+	if (opt_xenstored)
+		backends_stop();
 	server_free(srv);
 	machine_free(m);
 	if (opt_pid_file)

@@ -399,6 +399,7 @@ static void test_resume(struct fx *f, gconstpointer data)
 	sim_hc_shutdown(rec.last->env->dom, SHUTDOWN_suspend);
 	g_assert_nonnull(rec.last);
 	g_assert_true(machine_resume(f->m, d, NULL));
+	g_assert_cmpuint(rec.unpauses, ==, 1);   /* SCHEDOP_shutdown returned */
 	g_assert_false(info(f, d).flags & HV_DOMINF_SHUTDOWN);
 	g_assert_cmpuint(rec.stops, ==, 0);
 }
