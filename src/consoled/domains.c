@@ -32,6 +32,7 @@ static struct {
 	uint64_t next_gen;
 	GHashTable *doms;            /* domid -> struct domain */
 	GHashTable *by_port;         /* local port -> struct domain */
+	GHashTable *reads;           /* struct dom_req in flight (a set) */
 } D;
 
 /* Decimal, no sign, no leading zero, at most max. */
@@ -78,6 +79,15 @@ struct dom_req {
 	char *vals[K_N];
 	struct dom_slot slots[K_N];
 };
+
+static void dom_req_free(void *data)
+{
+	struct dom_req *r = data;
+
+	for (unsigned int i = 0; i < K_N; i++)
+		g_free(r->vals[i]);
+	g_free(r);
+}
 
 static struct domain *req_domain(const struct dom_req *r)
 {
@@ -147,9 +157,7 @@ static void on_key(xs_client_t *c, int err, const char *body, size_t len, void *
 			read_keys(d);
 		}
 	}
-	for (unsigned int i = 0; i < K_N; i++)
-		g_free(r->vals[i]);
-	g_free(r);
+	g_hash_table_remove(D.reads, r);         /* frees r */
 }
 
 static void read_keys(struct domain *d)
@@ -167,6 +175,7 @@ static void read_keys(struct domain *d)
 	}
 	d->reading = true;
 	r = g_new0(struct dom_req, 1);
+	g_hash_table_add(D.reads, r);
 	r->xs = D.xs;
 	r->domid = d->domid;
 	r->gen = d->gen;
@@ -373,6 +382,7 @@ void domains_start(struct xs_platform *p, const char *xenstored_path, const char
 	D.next_gen = 1;
 	D.doms = g_hash_table_new(NULL, NULL);
 	D.by_port = g_hash_table_new(NULL, NULL);
+	D.reads = g_hash_table_new_full(NULL, NULL, dom_req_free, NULL);
 	D.evtchn_watch = g_unix_fd_add(p->evtchn_fd(p), G_IO_IN, on_evtchn, NULL);
 	connect_now();
 }
@@ -387,6 +397,8 @@ void domains_stop(void)
 	if (D.evtchn_watch)
 		g_source_remove(D.evtchn_watch);
 	g_clear_pointer(&D.xs, xs_client_free);
+	/* The client dropped the replies still to come. */
+	g_hash_table_destroy(D.reads);
 	g_hash_table_iter_init(&it, D.doms);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		g_hash_table_iter_steal(&it);

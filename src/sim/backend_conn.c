@@ -81,6 +81,22 @@ static void connect_now(void)
 			       on_watch_reply, (void *)roots[i]);
 }
 
+void *backend_track(void *p, GDestroyNotify free_fn)
+{
+	g_hash_table_insert(backends->inflight, p, free_fn);
+	return p;
+}
+
+void backend_untrack(void *p)
+{
+	g_hash_table_remove(backends->inflight, p);
+}
+
+static void free_inflight(gpointer key, gpointer value, gpointer data)
+{
+	((GDestroyNotify)value)(key);
+}
+
 void backends_start(const char *xenstored_path, const char *run_dir)
 {
 	g_return_if_fail(backends == NULL);
@@ -89,6 +105,7 @@ void backends_start(const char *xenstored_path, const char *run_dir)
 	backends->run_dir = g_strdup(run_dir);
 	backends->next_gen = 1;
 	backends->devs = g_hash_table_new(g_str_hash, g_str_equal);
+	backends->inflight = g_hash_table_new(NULL, NULL);
 	connect_now();
 }
 
@@ -100,6 +117,9 @@ void backends_stop(void)
 		g_source_remove(backends->retry);
 	backend_stats_stop();
 	g_clear_pointer(&backends->xs, xs_client_free);
+	/* The client dropped the callbacks still pending. */
+	g_hash_table_foreach(backends->inflight, free_inflight, NULL);
+	g_hash_table_destroy(backends->inflight);
 	backend_devs_free();
 	g_hash_table_destroy(backends->devs);
 	g_free(backends->xenstored_path);

@@ -38,6 +38,8 @@ struct dev_req {
 	unsigned int nvals;
 };
 
+static void req_destroy(void *data);
+
 static struct dev_req *req_new(struct backend_dev *dev, unsigned int nvals)
 {
 	struct dev_req *r = g_new0(struct dev_req, 1);
@@ -50,11 +52,19 @@ static struct dev_req *req_new(struct backend_dev *dev, unsigned int nvals)
 		r->slots[i].req = r;
 		r->slots[i].idx = i;
 	}
-	return r;
+	return backend_track(r, req_destroy);
 }
 
 static void req_free(struct dev_req *r)
 {
+	backend_untrack(r);
+	req_destroy(r);
+}
+
+static void req_destroy(void *data)
+{
+	struct dev_req *r = data;
+
 	for (unsigned int i = 0; i < r->nvals; i++)
 		g_free(r->vals[i]);
 	g_free(r->key);
@@ -99,6 +109,7 @@ static void on_write(xs_client_t *c, int err, const char *body, size_t len, void
 
 	if (err && err != EIO)
 		g_warning(_("backends: cannot write %s: %s"), path, g_strerror(err));
+	backend_untrack(path);
 	g_free(path);
 }
 
@@ -113,7 +124,7 @@ void backend_write(struct backend_dev *dev, const char *key, const char *fmt, ..
 	va_start(ap, fmt);
 	value = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	path = g_strdup_printf("%s/%s", dev->dir, key);
+	path = backend_track(g_strdup_printf("%s/%s", dev->dir, key), g_free);
 	xs_write_async(backends->xs, 0, path, value, strlen(value), on_write, path);
 }
 
@@ -127,7 +138,8 @@ static void dev_switch(struct backend_dev *dev, XenbusState state)
  * /local/domain/0/error/backend/KEY/error, the device to Closing. */
 static void dev_fatal(struct backend_dev *dev, const char *msg)
 {
-	char *path = g_strdup_printf("/local/domain/0/error/backend/%s/error", dev->key);
+	char *path = backend_track(g_strdup_printf("/local/domain/0/error/backend/%s/error",
+						   dev->key), g_free);
 
 	g_warning(_("backends: %s: %s"), dev->key, msg);
 	xs_write_async(backends->xs, 0, path, msg, strlen(msg), on_write, path);
@@ -310,6 +322,7 @@ static void on_watch_reply(xs_client_t *c, int err, const char *body, size_t len
 	if (err && err != EIO)
 		g_warning(_("backends: %s: cannot watch its frontend: %s"), key,
 			  g_strerror(err));
+	backend_untrack(key);
 	g_free(key);
 }
 
@@ -381,7 +394,7 @@ static void on_refresh(xs_client_t *c, int err, const char *body, size_t len, vo
 
 		dev->watching = true;
 		xs_watch_async(backends->xs, path, dev->token, on_backend_watch, NULL,
-			       on_watch_reply, g_strdup(dev->key));
+			       on_watch_reply, backend_track(g_strdup(dev->key), g_free));
 	}
 	if (dev->refresh_again) {
 		dev->refresh_again = false;
@@ -469,6 +482,7 @@ static void on_list(xs_client_t *c, int err, const char *body, size_t len, void 
 	g_autoptr(GHashTable) listed = g_hash_table_new(NULL, NULL);
 	size_t off = 0;
 
+	backend_untrack(l);
 	if (!backends->xs || l->xs != backends->xs || (err && err != ENOENT)) {
 		g_free(l);
 		return;
@@ -492,7 +506,7 @@ static void on_list(xs_client_t *c, int err, const char *body, size_t len, void 
 
 static void list_dir(const struct backend_type *type, bool whole, uint32_t domid)
 {
-	struct list_req *l = g_new0(struct list_req, 1);
+	struct list_req *l = backend_track(g_new0(struct list_req, 1), g_free);
 	g_autofree char *path = whole ?
 		g_strdup_printf(BACKEND_ROOT "%s", type->name) :
 		g_strdup_printf(BACKEND_ROOT "%s/%u", type->name, domid);

@@ -76,9 +76,17 @@ struct backends {
 	bool warned;                 /* the first failed connect was logged */
 	uint64_t next_gen;
 	GHashTable *devs;            /* key -> struct backend_dev */
+	/* The data of requests in flight -> its free function: what a
+	 * client freed with requests pending would otherwise leak. */
+	GHashTable *inflight;
 };
 
 extern struct backends *backends;
+
+/* backend_conn.c: p is the data of a request in flight until its reply
+ * (backend_untrack()), freed by backends_stop() if none comes. */
+void *backend_track(void *p, GDestroyNotify free_fn);
+void backend_untrack(void *p);
 
 /* backend_device.c */
 void backend_event(const char *path);
