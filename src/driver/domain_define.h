@@ -4,7 +4,9 @@
  * state directory in step: either both change or neither does.
  *
  * Each takes the object lock as documented and reports libvirt's errors
- * (XVM_CONF_ERROR with libvirt's codes and messages).
+ * (XVM_CONF_ERROR with libvirt's codes and messages). As in libvirt,
+ * the API layer owns the domain's job (domain_job.h) around undefine and
+ * autostart; a define needs none (it only swaps the next config).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

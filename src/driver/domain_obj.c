@@ -18,6 +18,7 @@ xvmDomainObjNew(xvmDomainDef **def, gboolean live)
 
     obj = g_new0(xvmDomainObj, 1);
     g_mutex_init(&obj->lock);
+    g_cond_init(&obj->job_cond);
     obj->refs = 1;
     obj->name = g_strdup((*def)->name);
     obj->uuid = (*def)->uuid;
@@ -46,6 +47,7 @@ xvmDomainObjUnref(xvmDomainObj *obj)
     xvmDomainDefFree(obj->persistent_def);
     xvmDomainDefFree(obj->live_def);
     g_free(obj->name);
+    g_cond_clear(&obj->job_cond);
     g_mutex_clear(&obj->lock);
     g_free(obj);
 }

@@ -34,6 +34,9 @@
  *   either lock suffices to read it.
  *   Lock order: object lock, then list lock; never an object lock while
  *   holding the list lock (see domain_list.h).
+ *   The lock is held for short sections only: an operation that changes
+ *   the domain and takes time owns the object's job (domain_job.h) and
+ *   releases the lock during the slow part.
  *   Objects are reference counted: the list holds one reference, every
  *   lookup returns another. An operation that holds a reference keeps the
  *   object (and its definitions) alive through a concurrent undefine; it
@@ -73,6 +76,9 @@ struct _xvmDomainObj {
                                         pass skips it */
     gboolean removing;               /* being removed from the list: lookups
                                         no longer return it */
+    const char *job;                 /* the state-changing operation under
+                                        way, NULL: none (domain_job.h) */
+    GCond job_cond;                  /* signalled when job ends */
 };
 
 /* A new, unlisted object holding `def` as its persistent (live == FALSE)

@@ -8,6 +8,7 @@
 #include <libvirt/libvirt.h>
 #include <libxml/parser.h>
 
+#include "domain_job.h"
 #include "domain_list.h"
 #include "domain_state.h"
 #include "driver_test_util.h"
@@ -442,6 +443,100 @@ test_remove_while_referenced(void)
     xvmDomainObjUnref(worker);
 }
 
+/* ---- jobs ----------------------------------------------------------------- */
+
+typedef struct {
+    xvmDomainObj *obj;      /* referenced for the waiter */
+    gint acquired;          /* atomic: the waiter owns the job */
+    GError *error;          /* the waiter's failure */
+} JobWaiter;
+
+static gpointer
+wait_for_job(gpointer data)
+{
+    JobWaiter *w = data;
+    xvmDomainObj *obj = g_steal_pointer(&w->obj);
+
+    xvmDomainObjLock(obj);
+    if (xvmDomainObjBeginJob(obj, "shutdown", XVM_DOMAIN_JOB_WAIT_MS, &w->error)) {
+        g_atomic_int_set(&w->acquired, 1);
+        xvmDomainObjEndJob(obj);
+    }
+    xvmDomainObjEndAPI(&obj);
+    return NULL;
+}
+
+static void
+test_job_timeout(void)
+{
+    g_autoptr(xvmDomainList) doms = xvmDomainListNew();
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj = define(doms, "alpha", NULL);
+
+    g_assert_true(xvmDomainObjBeginJob(obj, "start", 0, &err));
+    g_assert_no_error(err);
+    g_assert_cmpstr(obj->job, ==, "start");
+    g_assert_false(xvmDomainObjBeginJob(obj, "destroy", 50, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+    g_assert_cmpstr(err->message, ==, "cannot acquire state change lock (held by start)");
+    g_assert_cmpstr(obj->job, ==, "start");
+    xvmDomainObjEndJob(obj);
+    g_assert_null(obj->job);
+    g_assert_true(xvmDomainObjBeginJob(obj, "destroy", 0, NULL));
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjEndAPI(&obj);
+}
+
+static void
+test_job_wait(void)
+{
+    g_autoptr(xvmDomainList) doms = xvmDomainListNew();
+    xvmDomainObj *obj = define(doms, "alpha", NULL);
+    JobWaiter w = { xvmDomainObjRef(obj), 0, NULL };
+    xvmDomainObj *reader;
+    GThread *thread;
+
+    g_assert_true(xvmDomainObjBeginJob(obj, "start", 0, NULL));
+    xvmDomainObjUnlock(obj);                   /* the slow part */
+    thread = g_thread_new("waiter", wait_for_job, &w);
+    g_usleep(100 * 1000);
+    g_assert_cmpint(g_atomic_int_get(&w.acquired), ==, 0);
+    /* Readers are not held up by the job. */
+    reader = xvmDomainListFindByName(doms, "alpha", NULL);
+    g_assert_cmpstr(reader->job, ==, "start");
+    xvmDomainObjEndAPI(&reader);
+
+    xvmDomainObjLock(obj);
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjUnlock(obj);
+    g_thread_join(thread);
+    g_assert_no_error(w.error);
+    g_assert_cmpint(g_atomic_int_get(&w.acquired), ==, 1);
+    xvmDomainObjUnref(obj);
+}
+
+static void
+test_job_removed_while_waiting(void)
+{
+    g_autoptr(xvmDomainList) doms = xvmDomainListNew();
+    xvmDomainObj *obj = define(doms, "alpha", NULL);
+    JobWaiter w = { xvmDomainObjRef(obj), 0, NULL };
+    GThread *thread;
+
+    g_assert_true(xvmDomainObjBeginJob(obj, "undefine", 0, NULL));
+    xvmDomainObjUnlock(obj);
+    thread = g_thread_new("waiter", wait_for_job, &w);
+    g_usleep(100 * 1000);
+    xvmDomainObjLock(obj);
+    xvmDomainListRemove(doms, obj);
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjEndAPI(&obj);
+    g_thread_join(thread);
+    g_assert_error(w.error, XVM_CONF_ERROR, VIR_ERR_NO_DOMAIN);
+    g_assert_cmpint(g_atomic_int_get(&w.acquired), ==, 0);
+    g_clear_error(&w.error);
+}
+
 /* ---- listing -------------------------------------------------------------- */
 
 typedef struct {
@@ -742,6 +837,9 @@ main(int argc, char **argv)
                     test_define_transient_then_undefine);
     g_test_add_func("/driver/list/active-bookkeeping", test_active_bookkeeping);
     g_test_add_func("/driver/list/remove-while-referenced", test_remove_while_referenced);
+    g_test_add_func("/driver/job/timeout", test_job_timeout);
+    g_test_add_func("/driver/job/wait", test_job_wait);
+    g_test_add_func("/driver/job/removed-while-waiting", test_job_removed_while_waiting);
     g_test_add("/driver/list/filters", ListFixture, NULL, list_setup,
                test_list_filters, list_teardown);
     g_test_add("/driver/list/counts", ListFixture, NULL, list_setup,
