@@ -176,6 +176,9 @@ static void defer(xs_client_t *c, struct xs_deferred *d)
 	g_queue_push_tail(&c->deferred, d);
 	if (!c->deferred_src) {
 		c->deferred_src = g_idle_source_new();
+		/* As urgent as the socket's input: what is queued here goes
+		 * first, and must not wait for a busy socket to calm down. */
+		g_source_set_priority(c->deferred_src, G_PRIORITY_DEFAULT);
 		g_source_set_callback(c->deferred_src, deferred_dispatch, c, NULL);
 		g_source_attach(c->deferred_src, c->ctx);
 	}

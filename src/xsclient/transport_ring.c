@@ -160,6 +160,7 @@ static void ring_kick(xs_client_t *c)
 
 	if (!r->kick && !r->stopped) {
 		r->kick = g_idle_source_new();
+		g_source_set_priority(r->kick, G_PRIORITY_DEFAULT);
 		g_source_set_callback(r->kick, ring_kick_cb, c, NULL);
 		g_source_attach(r->kick, c->ctx);
 	}
