@@ -34,10 +34,12 @@ static bool socket_exists(const char *path)
 
 static void proc_fail(struct proc *p, const char *why)
 {
-	g_autofree char *text = NULL;
+	g_autofree char *text = NULL, *dir = g_path_get_dirname(p->log);
+	g_autofree char *vg_path = g_build_filename(dir, "valgrind.log", NULL), *vg = NULL;
 
 	g_file_get_contents(p->log, &text, NULL, NULL);
-	g_error("%s %s; its log:\n%s", p->name, why, text ? text : "");
+	g_file_get_contents(vg_path, &vg, NULL, NULL);
+	g_error("%s %s; its log:\n%s%s", p->name, why, text ? text : "", vg ? vg : "");
 }
 
 /* Starts argv with its output in dir/NAME.log; waits for socket to be
@@ -128,6 +130,16 @@ void stack_start(struct stack *s, const char *const *xenstored_args)
 	g_ptr_array_add(a, s->dir);
 	proc_start(s, &s->simhv, "xvm-simhv-relay", a, s->simhv_sock);
 
+	if (g_getenv("SIMRINGS_VALGRIND")) {
+		/* Errors or definite leaks make it exit 99: stack_stop() fails. */
+		s->valgrind_log = g_strdup_printf("--log-file=%s/valgrind.log", s->dir);
+		g_ptr_array_add(b, "/usr/bin/valgrind");
+		g_ptr_array_add(b, "-q");
+		g_ptr_array_add(b, "--leak-check=full");
+		g_ptr_array_add(b, "--errors-for-leak-kinds=definite");
+		g_ptr_array_add(b, "--error-exitcode=99");
+		g_ptr_array_add(b, s->valgrind_log);
+	}
 	g_ptr_array_add(b, (char *)xenstored);
 	g_ptr_array_add(b, "-N");
 	g_ptr_array_add(b, "--socket");
@@ -173,6 +185,7 @@ void stack_stop(struct stack *s)
 	g_free(s->simhv.log);
 	g_free(s->xenstored.log);
 	g_free(s->kernel);
+	g_free(s->valgrind_log);
 	g_free(s->simhv_sock);
 	g_free(s->xs_sock);
 	g_free(s->dir);

@@ -9,7 +9,8 @@
  * plays its kernel's xenbus on the real ring (the page file, the event
  * channel through the relay), with xs_client_open_ring() or raw bytes.
  *
- * Binaries come from $SIMRINGS_SIMHV and $SIMRINGS_XENSTORED (meson). */
+ * Binaries come from $SIMRINGS_SIMHV and $SIMRINGS_XENSTORED (meson);
+ * with $SIMRINGS_VALGRIND set, xenstored runs under valgrind's memcheck. */
 #ifndef SIM_RINGS_STACK_H
 #define SIM_RINGS_STACK_H
 
@@ -34,6 +35,7 @@ struct stack {
 	hv_t *hv;
 	xs_client_t *dom0;
 	char *kernel;                 /* a PV kernel image for builds */
+	char *valgrind_log;           /* $SIMRINGS_VALGRIND: xenstored under memcheck */
 };
 
 /* xenstored_args: NULL-terminated extra options (quotas), or NULL. */
