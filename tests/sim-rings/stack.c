@@ -265,10 +265,8 @@ struct guest *guest_new(struct stack *s, bool with_client)
 	g_assert_cmpint(g->evtchn, >=, 0);
 	g_assert_true(g_unix_set_fd_nonblocking(g->evtchn, TRUE, NULL));
 	g->evtchn_watch = g_unix_fd_add(g->evtchn, G_IO_IN | G_IO_HUP, on_evtchn, g);
-	if (with_client) {
-		g->xs = xs_client_open_ring(g->intf, guest_notify_cb, g, NULL);
-		xs_client_set_closed_cb(g->xs, guest_closed_cb, g);
-	}
+	if (with_client)
+		guest_open_client(g);
 
 	/* What the toolstack does: the guest's home, then INTRODUCE. */
 	g->home = g_strdup_printf("/local/domain/%u", g->domid);
@@ -280,6 +278,14 @@ struct guest *guest_new(struct stack *s, bool with_client)
 	g_assert_true(xs_introduce(s->dom0, g->domid, res.store_gfn, res.store_port, &err));
 	g_assert_no_error(err);
 	return g;
+}
+
+void guest_open_client(struct guest *g)
+{
+	g_assert_null(g->xs);
+	g->closed = 0;
+	g->xs = xs_client_open_ring(g->intf, guest_notify_cb, g, NULL);
+	xs_client_set_closed_cb(g->xs, guest_closed_cb, g);
 }
 
 void guest_free(struct guest *g)

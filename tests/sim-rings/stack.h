@@ -58,6 +58,8 @@ struct guest {
 
 /* with_client: the ring gets an xs_client (else the test writes bytes). */
 struct guest *guest_new(struct stack *s, bool with_client);
+/* A (new) xs_client on the ring, as a kernel's xenbus starting. */
+void guest_open_client(struct guest *g);
 /* Destroys the domain (xenstored releases it). */
 void guest_free(struct guest *g);
 /* EVTCHNOP_send on the store port. */

@@ -370,6 +370,46 @@ static void test_never_reads(struct stack *s, gconstpointer args)
 	guest_free(b);
 }
 
+/* A guest watches its home and never reads: dom0 writing there piles up
+ * events for it, which must not slow anyone else; when it reads again,
+ * its connection is intact and the events that were kept come. */
+#define EVENT_FLOOD 2000
+
+static void test_never_reads_events(struct stack *s, gconstpointer args)
+{
+	struct guest *a = guest_new(s, true), *b = guest_new(s, true);
+	g_autofree char *node = g_strdup_printf("%s/busy", a->home);
+	g_autoptr(GError) err = NULL;
+	struct reply r = { 0 };
+	unsigned int events = 0;
+	gint64 worst;
+
+	g_assert_cmpint(GUEST_CALL(&r, xs_watch_async(a->xs, "busy", "busy", event_count_cb,
+						      &events, reply_cb, &r)), ==, 0);
+	wait_count(&events, 1, 10);
+	a->deaf = true;
+	for (unsigned int i = 0; i < EVENT_FLOOD; i++) {
+		g_autofree char *v = g_strdup_printf("%u", i);
+
+		g_assert_true(xs_write(s->dom0, 0, node, v, &err));
+		g_assert_no_error(err);
+	}
+	worst = slowest_round_trip(s, b, 50);
+	g_test_message("guest not reading its events: slowest round trip of the others: "
+		       "%" G_GINT64_FORMAT " us", worst);
+	g_assert_cmpint(worst, <, prompt_bound());
+	g_assert_cmpuint(events, ==, 1);
+	guest_listen(a);
+	/* At least what fitted in its ring; the connection still answers. */
+	wait_count(&events, 1 + XENSTORE_RING_SIZE / 64, 10);
+	g_assert_cmpint(g_read(a, "busy", &r), ==, 0);
+	g_assert_cmpint(a->closed, ==, 0);
+	g_test_message("events delivered once it read: %u of %u", events - 1, EVENT_FLOOD);
+	reply_reset(&r);
+	guest_free(a);
+	guest_free(b);
+}
+
 /* ---- item 4: guests breaking their rings -------------------------------- */
 
 /* b and dom0 are served; a is left with its connection closed (the
@@ -437,6 +477,42 @@ static void test_garbage(struct stack *s, gconstpointer args)
 	guest_free(b);
 }
 
+/* A guest that broke its ring may start afresh (XENSTORE_RECONNECT, which
+ * xenstored advertises): its ring is reset and served again. */
+static void test_reconnect(struct stack *s, gconstpointer args)
+{
+	struct guest *a = guest_new(s, true), *b = guest_new(s, true);
+	struct xenstore_domain_interface *intf = a->intf;
+	struct reply r = { 0 };
+
+	g_assert_cmpuint(intf->server_features & XENSTORE_SERVER_FEATURE_RECONNECTION, !=, 0);
+	g_assert_cmpint(g_write(a, "kept", "1", &r), ==, 0);
+	__atomic_store_n(&intf->req_prod, intf->req_cons + 5000, __ATOMIC_RELEASE);
+	guest_notify(a);
+	wait_count(&a->closed, 1, 10);
+	check_only_a_lost(s, a, b, XENSTORE_ERROR_RINGIDX);
+
+	/* A new xenbus: reconnect, wait for xenstored to take it, open. */
+	xs_client_free(a->xs);
+	a->xs = NULL;
+	__atomic_store_n(&intf->connection, XENSTORE_RECONNECT, __ATOMIC_RELEASE);
+	guest_notify(a);
+	for (int i = 0; i < 500 && __atomic_load_n(&intf->connection, __ATOMIC_ACQUIRE) !=
+	     XENSTORE_CONNECTED; i++)
+		run_for(10);
+	g_assert_cmpuint(intf->connection, ==, XENSTORE_CONNECTED);
+	g_assert_cmpuint(intf->error, ==, XENSTORE_ERROR_NONE);
+	g_assert_cmpuint(intf->req_prod, ==, 0);
+	guest_open_client(a);
+	/* Its tree stayed. */
+	g_assert_cmpint(g_read(a, "kept", &r), ==, 0);
+	g_assert_cmpstr(r.body, ==, "1");
+	g_assert_cmpint(g_write(a, "after", "1", &r), ==, 0);
+	reply_reset(&r);
+	guest_free(a);
+	guest_free(b);
+}
+
 static void test_bad_req_indexes(struct stack *s, gconstpointer args)
 {
 	struct guest *a = guest_new(s, true), *b = guest_new(s, true);
@@ -483,7 +559,9 @@ int main(int argc, char **argv)
 	ADD("quota/transactions", test_quota_transactions, quota_args);
 	ADD("flood", test_flood, NULL);
 	ADD("never-reads", test_never_reads, outstanding_args);
+	ADD("never-reads-events", test_never_reads_events, NULL);
 	ADD("garbage", test_garbage, NULL);
+	ADD("reconnect", test_reconnect, NULL);
 	ADD("bad-request-indexes", test_bad_req_indexes, NULL);
 	ADD("bad-response-indexes", test_bad_rsp_indexes, NULL);
 	return g_test_run();
