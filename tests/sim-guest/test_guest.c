@@ -634,6 +634,118 @@ static void test_pause(struct fixture *f, gconstpointer data)
 	wait_console(f->dom, "xvm-sim counter: 2");
 }
 
+/* Bad backend directories get a hotplug error or are ignored; the
+ * backends go on serving good ones. */
+static void test_backend_bad_input(struct fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *key, *value;
+	} junk[] = {
+		{ "/local/domain/0/backend/vbd/abc/1/state", "1" },
+		{ "/local/domain/0/backend/vbd/5/0x10/state", "1" },
+		{ "/local/domain/0/backend/vbd/007/1/state", "1" },
+		{ "/local/domain/0/backend/vbd/99999999999/1/state", "1" },
+		{ "/local/domain/0/backend/vif/6/0/state", "x" },
+		{ "/local/domain/0/backend/vif/6/1/state", "44" },
+		{ "/local/domain/0/backend/vbd", "not a directory" },
+	};
+	static const struct {
+		uint32_t devid;
+		const char *params, *mode, *expect;
+	} bad_vbd[] = {
+		{ 1, "/nonexistent/disk.img", "w", "cannot open disk image" },
+		{ 2, "disk.img", "w", "not an absolute path" },
+		{ 3, NULL, "rw", "is not r, w or w!" },
+		{ 4, "", "r", "params is empty" },
+		{ 5, "DIR", "r", "neither a file nor a block device" },
+	};
+	g_autoptr(GError) err = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(junk); i++)
+		xs_put(f, 0, junk[i].key, junk[i].value);
+	for (size_t i = 0; i < G_N_ELEMENTS(bad_vbd); i++) {
+		const char *params = !bad_vbd[i].params ? f->image :
+				     strcmp(bad_vbd[i].params, "DIR") == 0 ? f->dir :
+				     bad_vbd[i].params;
+
+		tree_vbd(f, 0, 7, bad_vbd[i].devid, params, bad_vbd[i].mode);
+	}
+	/* A frontend outside the device's domain. */
+	tree_vbd(f, 0, 7, 6, f->image, "w");
+	xs_put(f, 0, "/local/domain/0/backend/vbd/7/6/frontend",
+	       "/local/domain/8/device/vbd/6");
+	xs_put(f, 0, "/local/domain/0/backend/vbd/7/6/state", "1");
+	/* vifs without a usable bridge. */
+	tree_vif(f, 0, 7, 1, NULL);
+	tree_vif(f, 0, 7, 2, "a/b");
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad_vbd); i++) {
+		g_autofree char *st = g_strdup_printf("/local/domain/0/backend/vbd/7/%u/hotplug-status",
+						      bad_vbd[i].devid);
+		g_autofree char *msg = NULL;
+
+		wait_node(f, st, "error");
+		msg = xs_get(f, "/local/domain/0/backend/vbd/7/%u/hotplug-error", bad_vbd[i].devid);
+		g_assert_nonnull(msg);
+		if (!strstr(msg, bad_vbd[i].expect))
+			g_error("vbd %u: \"%s\" does not say \"%s\"", bad_vbd[i].devid, msg,
+				bad_vbd[i].expect);
+		g_free(st);
+		st = g_strdup_printf("/local/domain/0/backend/vbd/7/%u/state", bad_vbd[i].devid);
+		wait_node(f, st, "6");
+	}
+	wait_node(f, "/local/domain/0/backend/vbd/7/6/hotplug-status", "error");
+	wait_node(f, "/local/domain/0/backend/vif/7/1/hotplug-status", "error");
+	wait_node(f, "/local/domain/0/backend/vif/7/2/hotplug-status", "error");
+
+	/* Still serving. */
+	g_assert_true(xs_rm(f->tc, 0, "/local/domain/0/backend/vbd", &err));
+	write_tree(f, DOMID, NULL);
+	boot(f, "");
+	wait_connected(f);
+}
+
+/* The frontend's half of the handshake, against a backend the test
+ * plays (a directory no backend of the process serves). */
+static void test_frontend_handshake(struct fixture *f, gconstpointer data)
+{
+	const char *be = "/local/domain/0/backend/test/5/51712";
+	const char *fe = "/local/domain/5/device/vbd/51712";
+	g_autofree char *p = NULL;
+	g_autofree char *ring = NULL;
+
+	xs_put(f, 0, "/local/domain/5/name", "guest");
+	xs_put(f, 0, "/local/domain/5/device/vbd/51712/backend", be);
+	xs_put(f, 0, "/local/domain/5/device/vbd/51712/state", "1");
+	/* Devices the kernel must leave alone. */
+	xs_put(f, 0, "/local/domain/5/device/vbd/007/backend", be);
+	xs_put(f, 0, "/local/domain/5/device/vbd/abc/backend", be);
+	xs_put(f, 0, "/local/domain/5/device/vbd/51728/backend", "relative/path");
+	xs_put(f, 0, "/local/domain/5/device/tpm/0/backend", be);
+	boot(f, "");
+	wait_console(f->dom, "vbd/51728: no usable backend path");
+
+	g_assert_true(xs_mkdir(f->tc, 0, be, NULL));
+#define BE_STATE(v) do { g_free(p); p = g_strdup_printf("%s/state", be); xs_put(f, 0, p, v); } while (0)
+	BE_STATE("garbage");
+	wait_console(f->dom, "is not a XenbusState");
+	BE_STATE("2");                       /* InitWait */
+	wait_node(f, "/local/domain/5/device/vbd/51712/state", "3");
+	ring = xs_get(f, "%s/ring-ref", fe);
+	g_assert_nonnull(ring);
+	BE_STATE("4");                       /* Connected */
+	wait_node(f, "/local/domain/5/device/vbd/51712/state", "4");
+	BE_STATE("5");                       /* Closing */
+	wait_node(f, "/local/domain/5/device/vbd/51712/state", "6");
+	BE_STATE("2");                       /* reconnecting */
+	wait_node(f, "/local/domain/5/device/vbd/51712/state", "3");
+	BE_STATE("4");
+	wait_node(f, "/local/domain/5/device/vbd/51712/state", "4");
+#undef BE_STATE
+	wait_node(f, "/local/domain/5/device/vbd/007/state", NULL);
+	wait_node(f, "/local/domain/5/device/tpm/0/state", NULL);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -662,6 +774,8 @@ int main(int argc, char **argv)
 	T("option/ring-garbage", test_ring_garbage);
 	T("console-echo", test_console_echo);
 	T("pause", test_pause);
+	T("backend-bad-input", test_backend_bad_input);
+	T("frontend-handshake", test_frontend_handshake);
 #undef T
 	return g_test_run();
 }
