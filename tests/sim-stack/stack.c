@@ -246,8 +246,9 @@ static void write_tree(struct stack *s, const struct guest_cfg *cfg, struct gues
 
 			put(s, tx, g->home, k, "online");
 		}
-		put(s, tx, g->home, "console/ring-ref", ring);
-		put(s, tx, g->home, "console/port", port);
+		put(s, tx, g->home, "console/ring-ref",
+		    cfg->bad_console_keys ? "0x1f" : ring);
+		put(s, tx, g->home, "console/port", cfg->bad_console_keys ? "junk" : port);
 		put(s, tx, g->home, "console/type", "xenconsoled");
 		put(s, tx, g->home, "console/limit", "1048576");
 		if (cfg->disk) {
@@ -334,6 +335,8 @@ static void introduce_and_run(struct stack *s, const struct guest_cfg *cfg,
 {
 	g_autoptr(GError) err = NULL;
 
+	g->console_gfn = res->console_gfn;
+	g->console_port = res->console_port;
 	write_tree(s, cfg, g, res);
 	g_assert_true(xs_introduce(s->xs, g->domid, res->store_gfn, res->store_port, &err));
 	g_assert_no_error(err);

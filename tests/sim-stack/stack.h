@@ -33,6 +33,7 @@ struct guest_cfg {
 	uint32_t vcpus;
 	const char *disk;            /* the vbd's image; NULL: no vbd */
 	bool vif;
+	bool bad_console_keys;       /* console/ring-ref, port: junk */
 };
 
 struct guest {
@@ -41,6 +42,8 @@ struct guest {
 	char *name;
 	char *uuid_str;
 	char *home;
+	uint64_t console_gfn;        /* what console/ring-ref should say */
+	uint32_t console_port;
 };
 
 /* create, set_max_mem, build, introduce, the tree in one transaction,

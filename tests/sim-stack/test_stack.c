@@ -411,6 +411,117 @@ static void test_counter_save_restore(void)
 	stack_stop(&s);
 }
 
+/* xvm-consoled ignores console keys it cannot use, and connects once
+ * they are right. */
+static void test_console_bad_keys(void)
+{
+	struct stack s;
+	struct guest g;
+	struct guest_cfg cfg;
+	g_autofree char *log = NULL;
+	g_autofree char *tty = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *value = NULL;
+
+	stack_start(&s, 4096);
+	cfg = default_cfg("badcons", "", NULL);
+	cfg.bad_console_keys = true;
+	guest_start(&s, &cfg, &g);
+	path = g_strdup_printf("%s/data/updated", g.home);
+	g_assert_true(stack_wait_exists(&s, path));     /* the guest is up */
+	g_usleep(300000);
+	tty = stack_read(&s, "%s/console/tty", g.home);
+	g_assert_null(tty);
+	g_free(path);
+	path = g_strdup_printf("%s/console/ring-ref", g.home);
+	value = g_strdup_printf("%" G_GUINT64_FORMAT, g.console_gfn);
+	stack_write(&s, path, value);
+	g_free(path);
+	g_free(value);
+	path = g_strdup_printf("%s/console/port", g.home);
+	value = g_strdup_printf("%u", g.console_port);
+	stack_write(&s, path, value);
+	g_free(path);
+	path = g_strdup_printf("%s/console/tty", g.home);
+	g_assert_true(stack_wait_exists(&s, path));
+	/* What the guest printed meanwhile waited in its ring. */
+	log = g_strdup_printf("%s/guest-badcons.log", s.log_dir);
+	g_assert_true(stack_wait_file(log, "booted"));
+	guest_destroy(&s, &g);
+	guest_clear(&g);
+	stack_stop(&s);
+}
+
+/* A console nobody reads does not hold xvm-consoled up: a guest echoing
+ * a flood of input into a pty whose output no one takes. The daemon
+ * keeps a bounded buffer, logs everything and serves other guests. */
+static void test_console_unread(void)
+{
+	enum { FLOOD = 128 * 1024 };
+	struct stack s;
+	struct guest g, other;
+	struct guest_cfg cfg, other_cfg;
+	g_autofree char *tty = NULL;
+	g_autofree char *path = NULL;
+	g_autofree char *log = NULL;
+	g_autofree char *chunk = g_malloc(1024);
+	size_t sent = 0;
+	gint64 end;
+	int fd;
+
+	stack_start(&s, 4096);
+	cfg = default_cfg("flood", "", NULL);
+	guest_start(&s, &cfg, &g);
+	path = g_strdup_printf("%s/console/tty", g.home);
+	g_assert_true(stack_wait_exists(&s, path));
+	tty = stack_read(&s, "%s/console/tty", g.home);
+	fd = open(tty, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	g_assert_cmpint(fd, >=, 0);
+	memset(chunk, 'x', 1024);
+	for (int i = 63; i < 1024; i += 64)
+		chunk[i] = '\n';
+	end = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	while (sent < FLOOD && g_get_monotonic_time() < end) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		ssize_t n;
+
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		n = write(fd, chunk, 1024);
+		if (n > 0)
+			sent += (size_t)n;
+	}
+	g_assert_cmpuint(sent, >=, FLOOD);
+	/* Every echoed byte reached the log, though nobody read the pty. */
+	log = g_strdup_printf("%s/guest-flood.log", s.log_dir);
+	for (int i = 0; i < 2000; i++) {
+		GStatBuf st;
+
+		if (g_stat(log, &st) == 0 && (size_t)st.st_size >= FLOOD)
+			break;
+		g_usleep(10000);
+	}
+	{
+		GStatBuf st;
+
+		g_assert_cmpint(g_stat(log, &st), ==, 0);
+		g_assert_cmpuint((size_t)st.st_size, >=, FLOOD);
+	}
+	/* The daemon is not stuck, and its buffer stayed bounded. */
+	other_cfg = default_cfg("other", "", NULL);
+	guest_start(&s, &other_cfg, &other);
+	g_free(log);
+	log = g_strdup_printf("%s/guest-other.log", s.log_dir);
+	g_assert_true(stack_wait_file(log, "booted"));
+	g_assert_cmpuint(proc_rss_kib(s.consoled), <, 20 * 1024);
+	close(fd);
+	guest_destroy(&s, &g);
+	guest_destroy(&s, &other);
+	guest_clear(&g);
+	guest_clear(&other);
+	stack_stop(&s);
+}
+
 /* Must-show 5: a hundred guests at once, every one booted and connected;
  * simhv and xenstored in less than 50 MiB together. */
 static void test_hundred_guests(void)
@@ -469,6 +580,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim-stack/option/busy", test_busy);
 	g_test_add_func("/sim-stack/option/ring-garbage", test_ring_garbage);
 	g_test_add_func("/sim-stack/option/counter-save-restore", test_counter_save_restore);
+	g_test_add_func("/sim-stack/console/bad-keys", test_console_bad_keys);
+	g_test_add_func("/sim-stack/console/unread", test_console_unread);
 	g_test_add_func("/sim-stack/hundred-guests", test_hundred_guests);
 	return g_test_run();
 }
