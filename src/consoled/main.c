@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,14 @@ int main(int argc, char **argv)
 	g_autofree char *log_dir = NULL;
 	g_autofree char *pid_file = NULL;
 	struct xs_platform *p;
+	sigset_t stop_signals;
 
+	/* SIGTERM before the handler is there must not kill the daemon
+	 * half-way: blocked until then. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGTERM);
+	sigaddset(&stop_signals, SIGINT);
+	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
@@ -187,16 +195,19 @@ int main(int argc, char **argv)
 		openlog("xvm-consoled", LOG_PID, LOG_DAEMON);
 		g_log_set_default_handler(to_syslog, NULL);
 	}
-	if (pid_file && !write_pid_file(pid_file, &err)) {
-		g_critical(_("cannot write the pid file: %s"), err->message);
-		return 1;
-	}
 	raise_fd_limit();
 
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
+	/* A stop request that came early waits no more. */
+	sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
 	domains_start(p, xenstored, log_dir);
+	/* The pid file says the daemon is up and stoppable. */
+	if (pid_file && !write_pid_file(pid_file, &err)) {
+		g_critical(_("cannot write the pid file: %s"), err->message);
+		return 1;
+	}
 	g_main_loop_run(loop);
 	domains_stop();
 	p->close(p);
