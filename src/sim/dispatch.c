@@ -231,10 +231,6 @@ static void op_simple(struct request *r, uint32_t op)
 		c.type = (enum hv_domain_type)q.type;
 		c.max_vcpus = q.max_vcpus;
 		c.ssidref = q.ssidref;
-		if (q.type > HV_DOMAIN_HVM) {
-			reply_error(r->rep, EINVAL, _("unknown domain type"));
-			return;
-		}
 		if (!machine_create(m, &c, &w.domid, &err))
 			break;
 		{ reply_ok(r->rep, &w, sizeof(w)); return; }

@@ -32,12 +32,8 @@ bool machine_setup(struct sim_domain *d, uint64_t pages, uint32_t store_domid,
 	uint64_t old = d->tot_pages;
 	uint32_t sp = 0, cp;
 
-	if (store_domid >= SIM_DOMID_LIMIT || !m->doms[store_domid] ||
-	    console_domid >= SIM_DOMID_LIMIT || !m->doms[console_domid]) {
-		sim_set_error(err, EINVAL, _("no domain %u to serve xenstore or the console"),
-			      !m->doms[store_domid] ? store_domid : console_domid);
+	if (!machine_domain(m, store_domid, err) || !machine_domain(m, console_domid, err))
 		return false;
-	}
 	if (pages == 0) {
 		sim_set_error(err, EINVAL, _("a domain needs memory to be built"));
 		return false;

@@ -34,7 +34,8 @@ static void client_free(struct client *c)
 	struct server *s = c->s;
 
 	s->clients = g_list_remove(s->clients, c);
-	g_source_remove(c->watch);
+	if (c->watch)
+		g_source_remove(c->watch);
 	close(c->fd);
 	machine_release(s->m, c);
 	g_free(c);
@@ -48,6 +49,7 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 	unsigned int nfds;
 	ssize_t n;
 
+	(void)cond;
 	n = simhv_recv(fd, s->req, sizeof(s->req), fds, &nfds, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return G_SOURCE_CONTINUE;
@@ -61,8 +63,8 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 			goto drop;
 		return G_SOURCE_CONTINUE;
 	}
-	if (n <= 0 || (cond & (G_IO_HUP | G_IO_ERR) && n == 0))
-		goto drop;
+	if (n <= 0)
+		goto drop;   /* closed (what it sent before was served), or broken */
 	dispatch_request(s->m, c, s->req, (size_t)n, fds, nfds, &s->rep);
 	n = simhv_send(fd, s->rep.buf, s->rep.len, NULL, 0, s->rep.fds, s->rep.nfds,
 		       MSG_DONTWAIT);
@@ -75,11 +77,8 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 	}
 	return G_SOURCE_CONTINUE;
 drop:
-	c->watch = 0;
-	s->clients = g_list_remove(s->clients, c);
-	close(c->fd);
-	machine_release(s->m, c);
-	g_free(c);
+	c->watch = 0;   /* removed by our return */
+	client_free(c);
 	return G_SOURCE_REMOVE;
 }
 
