@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -47,15 +48,21 @@ static void proc_fail(struct proc *p, const char *why)
 static void proc_start(struct stack *s, struct proc *p, const char *name,
 		       GPtrArray *argv, const char *socket)
 {
+	pid_t parent;
 	int status;
 
 	p->name = name;
 	p->log = g_strdup_printf("%s/%s.log", s->dir, name);
 	g_ptr_array_add(argv, NULL);
+	parent = getpid();
 	p->pid = fork();
 	g_assert_cmpint(p->pid, >=, 0);
 	if (p->pid == 0) {
 		int fd = open(p->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+		/* A test that fails aborts: its daemons go with it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 
 		if (fd >= 0) {
 			dup2(fd, 1);

@@ -6,6 +6,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -30,6 +31,7 @@ void test_daemon_start(struct test_daemon *d, const char *const *extra)
 	g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
 	g_autofree char *log = NULL;
+	pid_t parent;
 	int status;
 
 	g_assert_nonnull(exe);
@@ -45,10 +47,15 @@ void test_daemon_start(struct test_daemon *d, const char *const *extra)
 		g_ptr_array_add(argv, g_strdup(extra[i]));
 	g_ptr_array_add(argv, NULL);
 
+	parent = getpid();
 	d->pid = fork();
 	g_assert_cmpint(d->pid, >=, 0);
 	if (d->pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		/* A test that fails aborts: its daemons go with it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 
 		if (fd >= 0) {
 			dup2(fd, 1);
