@@ -1,0 +1,86 @@
+/* Errors as libvirt reports them; see error.h. */
+#include <stdarg.h>
+#include <glib/gi18n.h>
+
+#include "error.h"
+
+/* quark -> virErrorDomain + 1 (0: not ours) */
+static GHashTable *domains;
+static GMutex domains_lock;
+
+static void register_locked(GQuark quark, int vir_from)
+{
+	if (!domains)
+		domains = g_hash_table_new(NULL, NULL);
+	g_hash_table_insert(domains, GUINT_TO_POINTER(quark),
+			    GINT_TO_POINTER(vir_from + 1));
+}
+
+GQuark xvm_error_quark(int vir_from)
+{
+	g_autofree char *name = g_strdup_printf("xvm-vir-error-%d", vir_from);
+	GQuark q = g_quark_from_string(name);
+
+	g_mutex_lock(&domains_lock);
+	register_locked(q, vir_from);
+	g_mutex_unlock(&domains_lock);
+	return q;
+}
+
+void xvm_error_register_domain(GQuark quark, int vir_from)
+{
+	g_mutex_lock(&domains_lock);
+	register_locked(quark, vir_from);
+	g_mutex_unlock(&domains_lock);
+}
+
+void xvm_error_set(GError **err, int vir_from, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	g_set_error_literal(err, xvm_error_quark(vir_from), code, msg);
+}
+
+static char **wire_string(const char *s)
+{
+	char **p = g_new(char *, 1);
+
+	*p = g_strdup(s);
+	return p;
+}
+
+void xvm_error_to_wire(const GError *err, xvm_net_error *out)
+{
+	int from = 0;
+
+	g_mutex_lock(&domains_lock);
+	if (domains)
+		from = GPOINTER_TO_INT(g_hash_table_lookup(domains,
+					GUINT_TO_POINTER(err->domain)));
+	g_mutex_unlock(&domains_lock);
+
+	*out = (xvm_net_error){ 0 };
+	if (from) {
+		out->code = err->code;
+		out->domain = from - 1;
+		out->message = wire_string(err->message);
+	} else {
+		g_autofree char *msg = g_strdup_printf(_("internal error: %s"),
+						       err->message);
+
+		out->code = VIR_ERR_INTERNAL_ERROR;
+		out->domain = VIR_FROM_NONE;
+		out->message = wire_string(msg);
+	}
+	out->level = VIR_ERR_ERROR;
+}
+
+void xvm_error_clear_wire(xvm_net_error *e)
+{
+	xdr_free((xdrproc_t)xdr_xvm_net_error, (char *)e);
+}

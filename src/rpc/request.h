@@ -1,0 +1,34 @@
+/* What a handler knows about the call it runs (rpc/program.h). */
+#ifndef XVM_RPC_REQUEST_H
+#define XVM_RPC_REQUEST_H
+
+#include <stdbool.h>
+#include <glib.h>
+
+#include "program.h"
+
+typedef struct rpc_stream rpc_stream;
+typedef struct rpc_stream_ops rpc_stream_ops;
+
+/* Thread-safe: usable from slow handlers. */
+rpc_server *rpc_request_server(rpc_request *call);
+void *rpc_request_data(rpc_request *call);         /* given with the table */
+bool rpc_request_readonly(rpc_request *call);      /* the connection is read-only */
+
+/* Loop only (handlers without RPC_PROC_SLOW). */
+rpc_client *rpc_request_client(rpc_request *call);
+
+/* The call becomes a stream (console, ...): once its OK reply is sent,
+ * STREAM messages with the call's procedure and serial flow both ways
+ * (rpc/stream.h). If the handler fails, the stream is aborted (ops->abort)
+ * without anything sent. NULL and *err when the client has too many
+ * streams or one for this serial. Loop only. */
+rpc_stream *rpc_request_open_stream(rpc_request *call, const rpc_stream_ops *ops,
+				 void *opaque, GError **err);
+
+/* Per-connection data of the driver, freed with destroy when the client
+ * goes away. Loop only. */
+void rpc_client_set_data(rpc_client *client, void *data, GDestroyNotify destroy);
+void *rpc_client_get_data(rpc_client *client);
+
+#endif

@@ -1,0 +1,144 @@
+/* The server's objects, shared by the files of src/rpc only. */
+#ifndef XVM_RPC_INTERNAL_H
+#define XVM_RPC_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "request.h"
+#include "message.h"
+#include "net_protocol.h"
+#include "server.h"
+#include "stream.h"
+
+/* Output bytes queued for a client above which the server stops reading
+ * its calls until the client has read its replies. */
+#define RPC_CLIENT_OUTPUT_SOFT (4u << 20)
+/* Above this, events and stream data are refused rather than queued: a
+ * client that does not read cannot make the daemon grow without bound. An
+ * event that does not fit closes that client. */
+#define RPC_CLIENT_OUTPUT_MAX  (64u << 20)
+/* Calls of one client running at once on workers; more are read later. */
+#define RPC_CLIENT_MAX_CALLS   16
+/* Domain event registrations per client. */
+#define RPC_CLIENT_MAX_EVENTS  1024
+/* Streams per client. */
+#define RPC_CLIENT_MAX_STREAMS 64
+
+typedef struct rpc_entry {
+	const rpc_procedure *proc;
+	void *data;
+} rpc_entry;
+
+typedef struct rpc_program {
+	uint32_t prog, vers;
+	GHashTable *procs;          /* proc number -> rpc_entry */
+} rpc_program;
+
+typedef struct rpc_listener {
+	rpc_server *srv;
+	int fd;
+	char *path;
+	bool read_only;
+	GSource *source;
+} rpc_listener;
+
+struct rpc_server {
+	GMainContext *ctx;
+	GPtrArray *programs;        /* rpc_program* */
+	GPtrArray *listeners;       /* rpc_listener* */
+	GHashTable *clients;        /* set of rpc_client* */
+	GThreadPool *workers;
+	GThreadPool *priority_workers;
+	int next_callback_id;       /* event callback ids: daemon-wide */
+	const rpc_host_ops *host;
+	void *host_opaque;
+};
+
+typedef struct rpc_event_cb {
+	int callback_id;
+	int event_id;
+	bool has_uuid;
+	unsigned char uuid[VIR_UUID_BUFLEN];
+} rpc_event_cb;
+
+struct rpc_client {
+	gint ref;
+	rpc_server *srv;
+	int fd;
+	GSource *source;
+	gpointer fd_tag;
+	bool closed;
+	bool socket_read_only;      /* accepted on the -ro socket */
+	bool read_only;             /* the connection: socket or VIR_CONNECT_RO */
+	bool conn_open;             /* CONNECT_OPEN succeeded */
+	bool close_cb_registered;
+	bool processing;            /* inside process_input(): no recursion */
+
+	GByteArray *in;             /* bytes read, not yet a whole frame */
+	GQueue out;                 /* rpc_message*, head being written */
+	size_t out_bytes;
+	unsigned int calls_running; /* on workers */
+
+	GHashTable *streams;        /* serial -> rpc_stream* */
+	GArray *event_cbs;          /* rpc_event_cb */
+
+	void *data;
+	GDestroyNotify data_free;
+};
+
+struct rpc_request {
+	rpc_client *client;         /* a reference */
+	const rpc_entry *entry;
+	xvm_net_header hdr;
+	bool read_only;
+	void *args;
+	void *ret;
+	rpc_stream *stream;         /* opened by the handler */
+	rpc_message *reply;         /* encoded by whoever ran the handler */
+	bool succeeded;             /* reply is the OK reply */
+};
+
+struct rpc_stream {
+	rpc_client *client;         /* not a reference: the client owns it */
+	uint32_t prog, vers;
+	int proc;
+	uint32_t serial;
+	bool active;                /* its call's OK reply is queued */
+	bool want_writable;         /* a send was refused */
+	const rpc_stream_ops *ops;
+	void *opaque;
+};
+
+/* client.c */
+rpc_client *rpc_client_new(rpc_server *srv, int fd, bool read_only);
+rpc_client *rpc_client_ref(rpc_client *c);
+void rpc_client_unref(rpc_client *c);
+/* Drops the client: socket closed, streams aborted, events dropped. */
+void rpc_client_close(rpc_client *c);
+/* Queues a message (owned from now); false when c is closed. */
+bool rpc_client_send(rpc_client *c, rpc_message *m);
+/* Reads frames again if the pause conditions cleared. */
+void rpc_client_resume(rpc_client *c);
+
+/* dispatch.c: one whole frame of c (length word included). false: the
+ * client must be dropped. */
+bool rpc_dispatch_frame(rpc_client *c, const uint8_t *frame, size_t len);
+/* Worker thread entry (GThreadPool func). */
+void rpc_dispatch_worker(gpointer call, gpointer srv);
+
+/* stream.c */
+void rpc_stream_incoming(rpc_client *c, const xvm_net_header *hdr,
+			 const uint8_t *data, size_t len);
+/* The call's reply is out: activate (ok) or abort (failed) its stream. */
+void rpc_stream_call_done(rpc_stream *s, bool ok);
+/* The client goes away: abort all. */
+void rpc_stream_abort_all(rpc_client *c);
+/* Output drained: tell streams that wanted room. */
+void rpc_stream_notify_writable(rpc_client *c);
+
+/* remote_connect.c */
+void rpc_remote_connect_register(rpc_server *srv);
+
+#endif

@@ -1,0 +1,42 @@
+/* Streams: the data channel of a call (console, save images).
+ *
+ * After the call's OK reply both sides send STREAM messages with the
+ * call's procedure and serial: status CONTINUE carries bytes; the side
+ * that finishes sends OK (empty) and the other answers OK; ERROR aborts
+ * (from the server it carries an error). Loop only.
+ */
+#ifndef XVM_RPC_STREAM_H
+#define XVM_RPC_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <glib.h>
+
+#include "request.h"
+
+struct rpc_stream_ops {
+	/* Bytes from the client. */
+	void (*data)(rpc_stream *s, const void *buf, size_t len, void *opaque);
+	/* The client finished (OK): the server answers OK once this returns;
+	 * the stream is gone afterwards. */
+	void (*finish)(rpc_stream *s, void *opaque);
+	/* The client aborted, went away, or the call failed: the stream is
+	 * gone afterwards. Never called after finish or after the server
+	 * ended the stream itself. */
+	void (*abort)(rpc_stream *s, void *opaque);
+	/* Room again in the client's output after rpc_stream_send() refused
+	 * (may be NULL). */
+	void (*writable)(rpc_stream *s, void *opaque);
+};
+
+/* Queues data to the client (cut in RPC_STREAM_CHUNK pieces). false when
+ * the client's output is full: nothing is queued; ops->writable tells
+ * when to try again. */
+bool rpc_stream_send(rpc_stream *s, const void *buf, size_t len);
+
+/* The server ends the stream: OK (finish) or ERROR with err (abort). The
+ * stream is gone afterwards; no callback follows. */
+void rpc_stream_finish(rpc_stream *s);
+void rpc_stream_abort(rpc_stream *s, const GError *err);
+
+#endif
