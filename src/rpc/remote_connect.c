@@ -300,7 +300,8 @@ static const rpc_procedure connect_procs[] = {
 	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_lib_version_ret), get_lib_version,
 	  RO | CONN },
 	{ REMOTE_PROC_CONNECT_GET_HOSTNAME, "virConnectGetHostname",
-	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_hostname_ret), get_hostname, RO | CONN },
+	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_hostname_ret), get_hostname,
+	  RO | CONN | RPC_PROC_SLOW },    /* the resolver may block */
 	{ REMOTE_PROC_CONNECT_GET_URI, "virConnectGetURI",
 	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_uri_ret), get_uri, RO | CONN },
 	{ REMOTE_PROC_CONNECT_IS_SECURE, "virConnectIsSecure",
