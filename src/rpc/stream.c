@@ -114,6 +114,7 @@ bool rpc_stream_send(rpc_stream *s, const void *buf, size_t len)
 	const uint8_t *p = buf;
 	xvm_net_header h = stream_header(s, XVM_NET_CONTINUE);
 
+	g_return_val_if_fail(s->active, false);
 	if (c->out_bytes + len > RPC_CLIENT_OUTPUT_MAX) {
 		s->want_writable = true;
 		return false;
@@ -134,6 +135,7 @@ void rpc_stream_finish(rpc_stream *s)
 	rpc_client *c = s->client;
 	xvm_net_header h = stream_header(s, XVM_NET_OK);
 
+	g_return_if_fail(s->active);
 	stream_free(s);
 	rpc_client_send(c, rpc_message_encode(&h, NULL, NULL, NULL));
 }
@@ -143,6 +145,7 @@ void rpc_stream_abort(rpc_stream *s, const GError *err)
 	rpc_client *c = s->client;
 	xvm_net_header h = stream_header(s, XVM_NET_ERROR);
 
+	g_return_if_fail(s->active);
 	stream_free(s);
 	rpc_client_send(c, rpc_message_encode_error(&h, err));
 }

@@ -3,7 +3,9 @@
  * After the call's OK reply both sides send STREAM messages with the
  * call's procedure and serial: status CONTINUE carries bytes; the side
  * that finishes sends OK (empty) and the other answers OK; ERROR aborts
- * (from the server it carries an error). Loop only.
+ * (from the server it carries an error). Loop only. The server sends
+ * nothing before the stream is active: after the handler returned, e.g.
+ * from the source that watches the console.
  */
 #ifndef XVM_RPC_STREAM_H
 #define XVM_RPC_STREAM_H
