@@ -96,8 +96,12 @@ static bool read_input(rpc_client *c)
 			return true;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0)
-			g_debug("rpc: client %d: read: %s", c->fd, g_strerror(errno));
+		if (n == 0) {
+			/* End of input: the calls already read still run. */
+			c->read_eof = true;
+			return true;
+		}
+		g_debug("rpc: client %d: read: %s", c->fd, g_strerror(errno));
 		rpc_client_close(c);
 		return false;
 	}
@@ -153,6 +157,10 @@ static gboolean client_dispatch(GSource *source, GSourceFunc cb, gpointer data)
 		process_input(c);
 	if (!c->closed && (cond & G_IO_OUT) && !(cond & G_IO_IN))
 		process_input(c);   /* reading may have been paused for output */
+	/* The peer is gone (or half-closed): once what it sent was handled,
+	 * so is the client. Calls still on workers drop their replies. */
+	if (!c->closed && c->read_eof)
+		rpc_client_close(c);
 	update_io(c);
 	rpc_client_unref(c);
 	return G_SOURCE_CONTINUE;

@@ -75,6 +75,7 @@ struct rpc_client {
 	bool conn_open;             /* CONNECT_OPEN succeeded */
 	bool close_cb_registered;
 	bool processing;            /* inside process_input(): no recursion */
+	bool read_eof;              /* the peer sent all it will */
 
 	GByteArray *in;             /* bytes read, not yet a whole frame */
 	GQueue out;                 /* rpc_message*, head being written */
