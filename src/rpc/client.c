@@ -122,7 +122,7 @@ static void process_input(rpc_client *c)
 
 		if (!rpc_frame_length(c->in->data + off, &total, &err)) {
 			/* The frame boundary is lost: only this client goes. */
-			g_message("rpc: client %d dropped: %s", c->fd, err->message);
+			g_debug("rpc: client %d dropped: %s", c->fd, err->message);
 			rpc_client_close(c);
 			break;
 		}
