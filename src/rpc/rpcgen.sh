@@ -6,5 +6,7 @@
 set -eu
 rpcgen=$1 mode=$2 input=$3 output=$4
 case $output in /*) ;; *) output=$(pwd)/$output ;; esac
+# rpcgen refuses to replace an existing output.
+rm -f "$output"
 cd "$(dirname "$input")"
 exec "$rpcgen" "$mode" -o "$output" "$(basename "$input")"
