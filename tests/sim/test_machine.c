@@ -122,32 +122,36 @@ struct fx {
 #define A (&f->owner_a)
 #define B (&f->owner_b)
 
-static void fx_open(struct fx *f, uint32_t cpus, uint64_t mem_mib, uint64_t dom0_mib)
+/* (Re)creates the machine: cpus, host memory, dom0's share. */
+static void fx_machine(struct fx *f, uint32_t cpus, uint64_t mem_mib, uint64_t dom0_mib)
 {
 	struct machine_config cfg = {
 		.nr_cpus = cpus, .memory_kib = mem_mib << 10, .dom0_kib = dom0_mib << 10,
-		.ops = &tk_ops, .clock = fake_clock,
+		.ops = &tk_ops, .clock = fake_clock, .run_dir = f->dir,
 	};
+	g_autoptr(GError) err = NULL;
+
+	machine_free(f->m);
+	memset(&rec, 0, sizeof(rec));
+	fake_now = 1000;
+	f->m = machine_new(&cfg, &err);
+	g_assert_no_error(err);
+}
+
+static void fx_setup(struct fx *f, gconstpointer data)
+{
 	g_autoptr(GError) err = NULL;
 	g_autofree char *kpath = NULL;
 
-	memset(&rec, 0, sizeof(rec));
-	fake_now = 1000;
+	(void)data;
+	f->m = NULL;
 	f->dir = g_dir_make_tmp("xvm-sim-XXXXXX", &err);
-	g_assert_no_error(err);
-	cfg.run_dir = f->dir;
-	f->m = machine_new(&cfg, &err);
 	g_assert_no_error(err);
 	kpath = g_build_filename(f->dir, "kernel", NULL);
 	g_assert_true(g_file_set_contents(kpath, "ELF...", -1, NULL));
 	f->kernel_fd = open(kpath, O_RDONLY);
 	g_assert_cmpint(f->kernel_fd, >=, 0);
-}
-
-static void fx_setup(struct fx *f, gconstpointer data)
-{
-	(void)data;
-	fx_open(f, 4, 1024, 256);
+	fx_machine(f, 4, 1024, 256);
 }
 
 static void fx_teardown(struct fx *f, gconstpointer data)
@@ -577,9 +581,7 @@ static void test_sched_weights(struct fx *f, gconstpointer data)
 	double ta, tb;
 
 	(void)data;
-	machine_free(f->m);
-	f->m = NULL;
-	fx_open(f, 1, 1024, 256);
+	fx_machine(f, 1, 1024, 256);
 	busy_domain(f, 1, &a);
 	busy_domain(f, 1, &b);
 	set_sched(f, a, 256, 0);
@@ -658,9 +660,7 @@ static void test_sched_affinity(struct fx *f, gconstpointer data)
 	uint32_t a, b, c;
 
 	(void)data;
-	machine_free(f->m);
-	f->m = NULL;
-	fx_open(f, 2, 1024, 256);
+	fx_machine(f, 2, 1024, 256);
 	/* a and b share CPU 0 (1:3 by weight), c has CPU 1 to itself. */
 	busy_domain(f, 1, &a);
 	busy_domain(f, 1, &b);
