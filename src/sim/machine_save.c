@@ -26,8 +26,7 @@ struct stream_header {
 	uint32_t max_vcpus;
 	uint16_t weight;
 	uint16_t cap;
-	uint64_t tot_pages;
-	uint64_t max_pages;
+	uint64_t tot_pages;          /* the memory it held */
 	uint32_t cmdline_len;
 	uint32_t blob_len;
 };
@@ -91,7 +90,6 @@ bool machine_save(struct machine *m, uint32_t domid, int fd, GError **err)
 	h.weight = d->weight;
 	h.cap = d->cap;
 	h.tot_pages = d->tot_pages;
-	h.max_pages = d->max_pages;
 	h.cmdline_len = (uint32_t)strlen(d->cmdline);
 	h.blob_len = (uint32_t)blob_len;
 	vcpus = g_new0(struct stream_vcpu, d->max_vcpus);
@@ -162,7 +160,7 @@ static bool check_header(struct sim_domain *d, const struct stream_header *h,
 		sim_set_error(err, EINVAL, _("the save stream has a bad weight or cap"));
 		return false;
 	}
-	if (h->tot_pages == 0 || h->tot_pages > h->max_pages) {
+	if (h->tot_pages == 0) {
 		sim_set_error(err, EINVAL, _("the save stream has a bad memory size"));
 		return false;
 	}

@@ -160,6 +160,23 @@ static void test_open_specs(struct fx *f, gconstpointer data)
 	g_clear_error(&err);
 	g_assert_null(hv_open(nospec, &err));
 	g_assert_error(err, HV_ERROR, EIO);
+	g_clear_error(&err);
+	/* The default: Xen where it is, else $XVM_SIMHV_SOCKET. */
+	if (!g_file_test("/dev/xen/privcmd", G_FILE_TEST_EXISTS)) {
+		g_autofree char *sock = g_build_filename(f->dir, "simhv.sock", NULL);
+		hv_t *hv;
+
+		g_unsetenv("XVM_SIMHV_SOCKET");
+		g_assert_null(hv_open(NULL, &err));
+		g_assert_error(err, HV_ERROR, ENOENT);
+		g_clear_error(&err);
+		g_setenv("XVM_SIMHV_SOCKET", sock, TRUE);
+		hv = hv_open(NULL, &err);
+		g_assert_no_error(err);
+		g_assert_cmpstr(hv_backend_name(hv), ==, "sim");
+		hv_close(hv);
+		g_unsetenv("XVM_SIMHV_SOCKET");
+	}
 }
 
 static void test_lifecycle(struct fx *f, gconstpointer data)
