@@ -195,7 +195,8 @@ int simhv_call(int sock, uint32_t op, const void *req, size_t req_len,
 		goto protocol;
 	}
 	if (out_len) {
-		memcpy(out, buf + sizeof(rep), rep.len);
+		if (rep.len)             /* out may be NULL when nothing is due */
+			memcpy(out, buf + sizeof(rep), rep.len);
 		*out_len = rep.len;
 	}
 	for (unsigned int i = 0; i < want_fds; i++)

@@ -27,6 +27,24 @@ static bool socket_answers(const char *path, int type)
 	return ok;
 }
 
+/* $SIM_STACK_VALGRIND: simhv and consoled run under memcheck. */
+static const char *const *under_valgrind(GPtrArray *keep, const char *const *argv)
+{
+	const char *vg = g_getenv("SIM_STACK_VALGRIND");
+
+	if (!vg)
+		return argv;
+	g_ptr_array_add(keep, (char *)vg);
+	g_ptr_array_add(keep, "-q");
+	g_ptr_array_add(keep, "--error-exitcode=99");
+	g_ptr_array_add(keep, "--leak-check=full");
+	g_ptr_array_add(keep, "--errors-for-leak-kinds=definite");
+	for (size_t i = 0; argv[i]; i++)
+		g_ptr_array_add(keep, (char *)argv[i]);
+	g_ptr_array_add(keep, NULL);
+	return (const char *const *)keep->pdata;
+}
+
 /* Runs argv with its output in DIR/NAME.log; waits until socket (of
  * type) answers, or with type 0 until the file socket exists. */
 static pid_t spawn(struct stack *s, const char *name, const char *const *argv,
@@ -46,7 +64,7 @@ static pid_t spawn(struct stack *s, const char *name, const char *const *argv,
 		execv(argv[0], (char **)argv);
 		_exit(127);
 	}
-	for (int i = 0; i < 400; i++) {
+	for (int i = 0; i < 1200; i++) {
 		int status;
 
 		if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -92,7 +110,10 @@ void stack_start(struct stack *s, unsigned int host_mib)
 		const char *argv[] = { exe("SIMHV"), "-N", "--run-dir", s->run_dir,
 				       "--socket", s->simhv_sock, "--xenstored", s->xs_sock,
 				       "--memory", mib, NULL };
-		s->simhv = spawn(s, "simhv", argv, s->simhv_sock, SOCK_SEQPACKET);
+		g_autoptr(GPtrArray) keep = g_ptr_array_new();
+
+		s->simhv = spawn(s, "simhv", under_valgrind(keep, argv), s->simhv_sock,
+				 SOCK_SEQPACKET);
 	}
 	{
 		const char *argv[] = { exe("XENSTORED"), "-N", "--socket", s->xs_sock,
@@ -106,7 +127,9 @@ void stack_start(struct stack *s, unsigned int host_mib)
 				       "--pid-file", pid_file, NULL };
 
 		/* It has no socket: its pid file says it is up. */
-		s->consoled = spawn(s, "consoled", argv, pid_file, 0);
+		g_autoptr(GPtrArray) keep = g_ptr_array_new();
+
+		s->consoled = spawn(s, "consoled", under_valgrind(keep, argv), pid_file, 0);
 	}
 	spec = g_strdup_printf("sim:%s", s->simhv_sock);
 	s->hv = hv_open(spec, &err);
@@ -471,6 +494,18 @@ bool stack_wait_file(const char *path, const char *text)
 		g_autofree char *content = NULL;
 
 		if (g_file_get_contents(path, &content, NULL, NULL) && strstr(content, text))
+			return true;
+		iterate();
+	}
+	return false;
+}
+
+bool stack_wait_file_without(const char *path, const char *text)
+{
+	for (int i = 0; i < 2000; i++) {
+		g_autofree char *content = NULL;
+
+		if (g_file_get_contents(path, &content, NULL, NULL) && !strstr(content, text))
 			return true;
 		iterate();
 	}

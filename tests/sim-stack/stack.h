@@ -67,6 +67,8 @@ bool stack_wait_gone(struct stack *s, uint32_t domid);
 /* Until file contains text (20 s at most). */
 bool stack_wait_file(const char *path, const char *text);
 bool stack_wait_no_file(const char *path);
+/* Until the file exists and does not contain text. */
+bool stack_wait_file_without(const char *path, const char *text);
 /* Every device of the guest Connected, frontend and backend. */
 bool stack_wait_connected(struct stack *s, const struct guest *g, const struct guest_cfg *cfg);
 

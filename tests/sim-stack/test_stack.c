@@ -319,13 +319,8 @@ static void test_busy(void)
 	/* Two busy vCPUs on a 4-CPU host: about 1.5 s each. */
 	g_assert_cmpuint(b.cpu_time_ns - a.cpu_time_ns, >, 1000000000u);
 	stats = g_strdup_printf("%s/stats/%u/vbd-51712", s.run_dir, g.domid);
-	g_assert_true(stack_wait_file(stats, "wr_req "));
-	{
-		g_autofree char *text = NULL;
-
-		g_assert_true(g_file_get_contents(stats, &text, NULL, NULL));
-		g_assert_null(strstr(text, "wr_req 0\n"));
-	}
+	/* Its disk sees writes (the boot only reads). */
+	g_assert_true(stack_wait_file_without(stats, "wr_req 0\n"));
 	guest_destroy(&s, &g);
 	guest_clear(&g);
 	stack_stop(&s);
