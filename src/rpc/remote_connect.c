@@ -295,7 +295,8 @@ static const rpc_procedure connect_procs[] = {
 	{ REMOTE_PROC_CONNECT_GET_TYPE, "virConnectGetType",
 	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_type_ret), get_type, RO | CONN },
 	{ REMOTE_PROC_CONNECT_GET_VERSION, "virConnectGetVersion",
-	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_version_ret), get_version, RO | CONN },
+	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_version_ret), get_version,
+	  RO | CONN | RPC_PROC_SLOW },    /* a hypercall or simhv round trip */
 	{ REMOTE_PROC_CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion",
 	  RPC_XDR_NONE, RPC_XDR(remote_connect_get_lib_version_ret), get_lib_version,
 	  RO | CONN },

@@ -18,14 +18,15 @@
 
 /* What the hypervisor driver tells the connection procedures. Absent
  * (NULL ops or member): the procedure answers VIR_ERR_NO_SUPPORT, or 0
- * for a feature. Called on the loop: must not block. */
+ * for a feature. */
 typedef struct rpc_host_ops {
 	/* CONNECT_GET_VERSION: the hypervisor's version as
-	 * major * 1000000 + minor * 1000 + micro. */
+	 * major * 1000000 + minor * 1000 + micro. Called on a worker
+	 * thread: may block; concurrent calls are the provider's concern. */
 	bool (*get_version)(void *opaque, uint64_t *version, GError **err);
 	/* CONNECT_SUPPORTS_FEATURE for the driver's features (migration:
 	 * REMOTE_DRV_FEATURE_MIGRATION_*); the protocol's own are answered
-	 * by the server. */
+	 * by the server. Called on the loop: must not block. */
 	bool (*supports_feature)(void *opaque, int feature);
 } rpc_host_ops;
 
@@ -36,6 +37,7 @@ rpc_server *rpc_server_new(GMainContext *ctx);
 void rpc_server_free(rpc_server *srv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(rpc_server, rpc_server_free)
 
+/* Before the server serves: workers read it without a lock. */
 void rpc_server_set_host(rpc_server *srv, const rpc_host_ops *ops, void *opaque);
 
 /* Registers procedures of program prog/vers (created on first use).

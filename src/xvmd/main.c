@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
+#include "host.h"
 #include "options.h"
 #include "server.h"
 
@@ -115,15 +116,39 @@ static bool make_dir(const char *dir, int mode, GError **err)
 	return true;
 }
 
+/* The hypervisor: --hv, else hv_open()'s default (Xen's privcmd, or
+ * $XVM_SIMHV_SOCKET). Without --hv and without either, xvmd serves
+ * without one: what needs it answers VIR_ERR_NO_SUPPORT. */
+static bool open_host(const xvmd_options *opts, xvmd_host **host, GError **err)
+{
+	g_autoptr(GError) hv_err = NULL;
+	hv_t *hv = hv_open(opts->hv_spec, &hv_err);
+
+	*host = NULL;
+	if (hv) {
+		*host = xvmd_host_new(hv);
+		return true;
+	}
+	if (opts->hv_spec) {
+		g_propagate_prefixed_error(err, g_steal_pointer(&hv_err),
+					   _("cannot open the hypervisor %s: "), opts->hv_spec);
+		return false;
+	}
+	g_warning(_("xvmd: serving without a hypervisor: %s"), hv_err->message);
+	return true;
+}
+
 static int serve(const xvmd_options *opts, int ready_fd)
 {
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+	g_autoptr(xvmd_host) host = NULL;
 	g_autoptr(rpc_server) srv = rpc_server_new(NULL);
 	g_autoptr(GError) err = NULL;
 	g_autofree char *rw = g_build_filename(opts->run_dir, SOCK_RW_NAME, NULL);
 	g_autofree char *ro = g_build_filename(opts->run_dir, SOCK_RO_NAME, NULL);
 
-	if (!make_dir(opts->run_dir, 0755, &err) ||
+	if (!open_host(opts, &host, &err) ||
+	    !make_dir(opts->run_dir, 0755, &err) ||
 	    !make_dir(opts->state_dir, 0700, &err) ||
 	    !rpc_server_listen_unix(srv, rw, SOCK_RW_MODE, false, &err) ||
 	    !rpc_server_listen_unix(srv, ro, SOCK_RO_MODE, true, &err) ||
@@ -132,6 +157,8 @@ static int serve(const xvmd_options *opts, int ready_fd)
 		report_ready(ready_fd, 1);
 		return 1;
 	}
+	if (host)
+		rpc_server_set_host(srv, &xvmd_host_ops, host);
 	g_unix_signal_add(SIGTERM, on_quit, loop);
 	g_unix_signal_add(SIGINT, on_quit, loop);
 	g_message(_("xvmd: serving %s and %s"), rw, ro);
