@@ -129,7 +129,7 @@ static int view(struct request *req, const char *path, size_t len, struct view *
 	v->exists = true;
 	v->id = id;
 	v->value = node_value(n);
-	v->vlen = n->vlen;
+	v->vlen = node_vlen(n);
 	v->perms = node_perms(n);
 	v->gen = node_kids_gen(n);
 	return 0;

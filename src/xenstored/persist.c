@@ -40,14 +40,14 @@ void persist_node(const char *path, size_t len, const struct node *n)
 	if (!tdb)
 		return;
 	persist_begin();
-	hdr.vlen = n->vlen;
+	hdr.vlen = node_vlen(n);
 	hdr.nperms = node_perms(n)->num;
-	size = sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm) + n->vlen;
+	size = sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm) + node_vlen(n);
 	buf = xmalloc(size);
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), node_perms(n)->p, hdr.nperms * sizeof(struct xs_perm));
 	memcpy(buf + sizeof(hdr) + hdr.nperms * sizeof(struct xs_perm),
-	       node_value(n), n->vlen);
+	       node_value(n), node_vlen(n));
 	key.dptr = (unsigned char *)path;
 	key.dsize = len;
 	data.dptr = (unsigned char *)buf;

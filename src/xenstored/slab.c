@@ -8,8 +8,9 @@
 #include "util.h"
 
 #define PAGE_SIZE   (64u * 1024)
-#define NCLASSES    (SLAB_MAX_SMALL / 8)
-#define MAX_PAGES   (1u << 18)   /* handles: 18 bits of page, 13 of offset */
+#define GRAIN       4u            /* class size step and object alignment */
+#define NCLASSES    (SLAB_MAX_SMALL / GRAIN)
+#define MAX_PAGES   (1u << 17)   /* handles: 17 bits of page, 14 of offset */
 
 char **slab_pages;
 static uint32_t npages, pages_cap;
@@ -24,7 +25,7 @@ static size_t large_bytes;
 
 static uint32_t class_of(size_t size)
 {
-	return (uint32_t)((size + 7) / 8) - 1;
+	return (uint32_t)((size + GRAIN - 1) / GRAIN) - 1;
 }
 
 int slab_same_class(size_t a, size_t b)
@@ -45,7 +46,7 @@ static void new_page(void)
 	slab_pages[npages] = xmalloc(PAGE_SIZE);
 	cur_page = npages++;
 	/* Offset 0 of page 0 is never handed out: handle 0 means none. */
-	cur_off = cur_page == 0 ? 8 : 0;
+	cur_off = cur_page == 0 ? GRAIN : 0;
 }
 
 uint32_t slab_alloc_large(size_t size)
@@ -78,10 +79,10 @@ uint32_t slab_alloc(size_t size)
 		memcpy(&free_list[c], slab_ptr(h), sizeof(uint32_t));
 		return h;
 	}
-	rounded = (c + 1) * 8;
+	rounded = (c + 1) * GRAIN;
 	if (cur_off + rounded > PAGE_SIZE)
 		new_page();
-	h = (cur_page << 13) | (cur_off >> 3);
+	h = (cur_page << 14) | (cur_off / GRAIN);
 	cur_off += rounded;
 	return h;
 }

@@ -2,8 +2,8 @@
  * objects (nodes, child arrays).
  *
  * Objects up to SLAB_MAX_SMALL bytes are carved from 64 KiB pages in size
- * classes of 8 bytes, with no per-object header; a handle is (page << 13)
- * | (offset / 8). Larger objects are malloc'd and referenced through a
+ * classes of 4 bytes, with no per-object header; a handle is (page << 14)
+ * | (offset / 4), so objects are 4-byte aligned (and no more). Larger objects are malloc'd and referenced through a
  * table; their handles have SLAB_LARGE set and stay valid across
  * slab_realloc_large(). Handle 0 is never returned.
  *
@@ -38,7 +38,7 @@ static inline void *slab_ptr(uint32_t h)
 {
 	if (h & SLAB_LARGE)
 		return slab_large[h & ~SLAB_LARGE];
-	return slab_pages[h >> 13] + ((size_t)(h & 0x1fff) << 3);
+	return slab_pages[h >> 14] + ((size_t)(h & 0x3fff) << 2);
 }
 
 /* Bytes held: pages and large objects. */

@@ -139,12 +139,12 @@ static struct tnode *tnew(struct transaction *txn, const char *path,
 		/* Snapshot: the transaction keeps seeing what it first saw. */
 		const struct node *n = store_node(id);
 		/* Values in the store have no NUL after them. */
-		t->value = talloc_size(t, n->vlen + 1);
+		t->value = talloc_size(t, node_vlen(n) + 1);
 		if (!t->value)
 			xs_fatal("out of memory in a transaction");
-		memcpy(t->value, node_value(n), n->vlen);
-		t->value[n->vlen] = '\0';
-		t->vlen = n->vlen;
+		memcpy(t->value, node_value(n), node_vlen(n));
+		t->value[node_vlen(n)] = '\0';
+		t->vlen = node_vlen(n);
 		t->perms = perms_ref(node_perms(n));
 	}
 	talloc_set_destructor(t, tnode_destructor);
@@ -608,7 +608,7 @@ static int tx_commit(struct request *req, struct transaction *txn)
 			db_create(parent, t->path, t->len, t->value, t->vlen, t->perms);
 		} else {
 			const struct node *node = store_node(id);
-			if (node->vlen != t->vlen ||
+			if (node_vlen(node) != t->vlen ||
 			    memcmp(node_value(node), t->value, t->vlen))
 				id = db_set_value(id, t->path, t->len, t->value, t->vlen);
 			if (node_perms(store_node(id)) != t->perms)
