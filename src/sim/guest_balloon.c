@@ -52,7 +52,6 @@ static void on_target(xs_client_t *c, int err, const char *body, size_t len, voi
 				     kib, g_strerror(-rc), sim_hc_tot_pages(g->env.dom) * 4);
 		return;
 	}
-	g->balloon_kib = kib;
 	guest_console_printf(g, "xen-balloon: now %" G_GUINT64_FORMAT " KiB\n", kib);
 }
 

@@ -18,10 +18,7 @@ struct guest_blob {
 	uint32_t version;
 	uint64_t uptime_s;
 	uint64_t counter;
-	uint64_t balloon_kib;
 };
-
-static void tick_start(struct guest *g);
 
 /* Once a second of running time. */
 static gboolean on_tick(gpointer data)
@@ -66,9 +63,10 @@ static struct guest *guest_new(const struct sim_guest_env *env)
 {
 	struct guest *g = g_new0(struct guest, 1);
 
+	/* The machine's strings outlive the kernel; the command line is
+	 * kept as the kernel saw it. */
 	g->env = *env;
 	g->env.cmdline = g_strdup(env->cmdline ? env->cmdline : "");
-	g->env.run_dir = g_strdup(env->run_dir);
 	guest_options_parse(g->env.cmdline, &g->opts);
 	g->home = g_strdup_printf("/local/domain/%u", env->domid);
 	g->con_backlog = g_string_new(NULL);
@@ -78,7 +76,6 @@ static struct guest *guest_new(const struct sim_guest_env *env)
 	 * ports 0..3 hold nothing of ours: start past both. */
 	g->next_gref = 8;
 	g->next_port = MAX(env->store_port, env->console_port) + 1;
-	g->balloon_kib = env->boot_pages * 4;
 	guest_vcpus_init(g);
 	return g;
 }
@@ -125,9 +122,6 @@ static void *guest_restore(const struct sim_guest_env *env, const void *blob, si
 	g = guest_new(env);
 	g->uptime_s = GUINT64_FROM_LE(b.uptime_s);
 	g->counter = GUINT64_FROM_LE(b.counter);
-	/* The restored domain holds what was saved: the balloon's target
-	 * went with the memory. */
-	g->balloon_kib = GUINT64_FROM_LE(b.balloon_kib);
 	guest_console_printf(g, "xvm-sim: %u resumed after %" G_GUINT64_FORMAT " s\n",
 			     env->domid, g->uptime_s);
 	guest_run(g);
@@ -143,7 +137,6 @@ static void *guest_save(void *kernel, size_t *len)
 	b->version = GUINT32_TO_LE(1);
 	b->uptime_s = GUINT64_TO_LE(g->uptime_s);
 	b->counter = GUINT64_TO_LE(g->counter);
-	b->balloon_kib = GUINT64_TO_LE(g->balloon_kib);
 	*len = sizeof(*b);
 	return b;
 }
@@ -214,7 +207,6 @@ static void guest_stop(void *kernel)
 	g_free(g->vcpus);
 	g_free(g->home);
 	g_free((char *)g->env.cmdline);
-	g_free((char *)g->env.run_dir);
 	g_free(g);
 }
 

@@ -25,7 +25,7 @@
 struct frontend;
 
 struct guest {
-	struct sim_guest_env env;        /* copy; its strings are ours */
+	struct sim_guest_env env;        /* copy; cmdline is ours */
 	struct guest_options opts;
 	char *home;                      /* /local/domain/DOMID */
 	xs_client_t *xs;
@@ -59,8 +59,6 @@ struct guest {
 		struct guest *g;
 		uint32_t id;
 	} *vcpus;
-
-	uint64_t balloon_kib;            /* the target last reached */
 
 	/* control/shutdown: one transaction at a time (Linux's
 	 * shutdown_handler); a watch event meanwhile runs it again. */
