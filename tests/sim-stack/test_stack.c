@@ -406,6 +406,101 @@ static void test_counter_save_restore(void)
 	stack_stop(&s);
 }
 
+static bool wait_info(struct stack *s, uint32_t domid, bool (*ok)(const struct hv_dominfo *))
+{
+	for (int i = 0; i < 2000; i++) {
+		struct hv_dominfo info;
+
+		if (hv_domain_getinfo(s->hv, domid, &info, NULL) && ok(&info))
+			return true;
+		g_usleep(10000);
+	}
+	return false;
+}
+
+static bool half_memory(const struct hv_dominfo *i)
+{
+	return i->tot_pages == 32 * MIB / 4;
+}
+
+static bool one_vcpu(const struct hv_dominfo *i)
+{
+	return i->nr_online_vcpus == 1;
+}
+
+static bool two_vcpus(const struct hv_dominfo *i)
+{
+	return i->nr_online_vcpus == 2;
+}
+
+/* The balloon and vCPU hotplug, seen from the hypervisor. */
+static void test_balloon_vcpus(void)
+{
+	struct stack s;
+	struct guest g;
+	struct guest_cfg cfg;
+	g_autofree char *target = NULL;
+	g_autofree char *cpu1 = NULL;
+	g_autofree char *log = NULL;
+	struct hv_dominfo info;
+
+	stack_start(&s, 4096);
+	cfg = default_cfg("elastic", "", NULL);
+	guest_start(&s, &cfg, &g);
+	g_assert_true(wait_info(&s, g.domid, two_vcpus));
+	target = g_strdup_printf("%s/memory/target", g.home);
+	stack_write(&s, target, "32768");
+	g_assert_true(wait_info(&s, g.domid, half_memory));
+	/* Past its maximum: refused, it stays. */
+	stack_write(&s, target, "1048576");
+	log = g_strdup_printf("%s/guest-elastic.log", s.log_dir);
+	g_assert_true(stack_wait_file(log, "cannot reach 1048576 KiB"));
+	g_assert_true(hv_domain_getinfo(s.hv, g.domid, &info, NULL));
+	g_assert_cmpuint(info.tot_pages, ==, 32 * MIB / 4);
+
+	cpu1 = g_strdup_printf("%s/cpu/1/availability", g.home);
+	stack_write(&s, cpu1, "offline");
+	g_assert_true(wait_info(&s, g.domid, one_vcpu));
+	stack_write(&s, cpu1, "online");
+	g_assert_true(wait_info(&s, g.domid, two_vcpus));
+	guest_destroy(&s, &g);
+	guest_clear(&g);
+	stack_stop(&s);
+}
+
+/* A suspend the toolstack cancels (hv_domain_resume): the same guest
+ * runs on and still obeys. */
+static void test_suspend_cancel(void)
+{
+	struct stack s;
+	struct guest g;
+	struct guest_cfg cfg;
+	g_autofree char *disk = NULL;
+	g_autofree char *ctl = NULL;
+	g_autofree char *log = NULL;
+	g_autoptr(GError) err = NULL;
+
+	stack_start(&s, 4096);
+	disk = make_disk(&s, "disk.img", 1 << 20);
+	cfg = default_cfg("cancel", "", disk);
+	guest_start(&s, &cfg, &g);
+	g_assert_true(stack_wait_connected(&s, &g, &cfg));
+	ctl = g_strdup_printf("%s/control/shutdown", g.home);
+	stack_write(&s, ctl, "suspend");
+	g_assert_cmpint(stack_wait_shutdown(&s, g.domid), ==, SHUTDOWN_suspend);
+	g_assert_true(hv_domain_resume(s.hv, g.domid, &err));
+	g_assert_no_error(err);
+	log = g_strdup_printf("%s/guest-cancel.log", s.log_dir);
+	g_assert_true(stack_wait_file(log, "suspend cancelled"));
+	/* Its devices stayed connected. */
+	g_assert_true(stack_wait_connected(&s, &g, &cfg));
+	stack_write(&s, ctl, "reboot");
+	g_assert_cmpint(stack_wait_shutdown(&s, g.domid), ==, SHUTDOWN_reboot);
+	guest_destroy(&s, &g);
+	guest_clear(&g);
+	stack_stop(&s);
+}
+
 /* xvm-consoled ignores console keys it cannot use, and connects once
  * they are right. */
 static void test_console_bad_keys(void)
@@ -575,6 +670,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim-stack/option/busy", test_busy);
 	g_test_add_func("/sim-stack/option/ring-garbage", test_ring_garbage);
 	g_test_add_func("/sim-stack/option/counter-save-restore", test_counter_save_restore);
+	g_test_add_func("/sim-stack/balloon-vcpus", test_balloon_vcpus);
+	g_test_add_func("/sim-stack/suspend-cancel", test_suspend_cancel);
 	g_test_add_func("/sim-stack/console/bad-keys", test_console_bad_keys);
 	g_test_add_func("/sim-stack/console/unread", test_console_unread);
 	g_test_add_func("/sim-stack/hundred-guests", test_hundred_guests);
