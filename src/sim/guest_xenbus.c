@@ -201,6 +201,14 @@ static void watch(struct guest *g, const char *rel, const char *token)
 	xs_watch_async(g->xs, path, token, on_watch, g, on_write_done, g);
 }
 
+static void on_name(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+	struct guest *g = data;
+
+	if (!err && len > 0 && !memchr(body, '\0', len))
+		guest_console_printf(g, "xenbus: domain %u is \"%.64s\"\n", g->env.domid, body);
+}
+
 /* The last of the boot writes returned: the kernel is up. */
 static void on_booted(xs_client_t *c, int err, const char *body, size_t len, void *data)
 {
@@ -226,10 +234,12 @@ void guest_xenbus_connect(struct guest *g)
 		"control/platform-feature-xs_reset_watches",
 	};
 	g_autofree char *uname = g_strdup_printf("xvm-sim domain %u", g->env.domid);
+	g_autofree char *name = g_strdup_printf("%s/name", g->home);
 	g_autofree char *last = NULL;
 
 	g->xs = xs_client_open_ring(g->env.store_page, notify_store, g, NULL);
 	xs_client_set_closed_cb(g->xs, on_closed, g);
+	xs_read_async(g->xs, 0, name, on_name, g);
 	for (size_t i = 0; i < G_N_ELEMENTS(features); i++)
 		guest_xs_write(g, features[i], "1");
 	guest_xs_write(g, "data/os_name", "xvm-sim");

@@ -282,6 +282,7 @@ static void test_boot(struct fixture *f, gconstpointer data)
 	wait_connected(f);
 	wait_console(f->dom, "xvm-sim: 5 booted");
 	g_assert_nonnull(strstr(f->dom->console->str, "Command line: root=/dev/xvda1 console=hvc0"));
+	g_assert_nonnull(strstr(f->dom->console->str, "xenbus: domain 5 is \"guest\""));
 
 	sectors = xs_get(f, "/local/domain/0/backend/vbd/5/51712/sectors");
 	g_assert_cmpstr(sectors, ==, "2048");
