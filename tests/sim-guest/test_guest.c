@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <xen/xen.h>
 #include <xen/sched.h>
 
@@ -749,6 +750,35 @@ static void test_frontend_handshake(struct fixture *f, gconstpointer data)
 	wait_node(f, "/local/domain/5/device/tpm/0/state", NULL);
 }
 
+/* The backends wait for a xenstored that is not there yet, and connect
+ * again to one that restarted. */
+static void test_backend_reconnect(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *link = g_build_filename(f->dir, "xenstored.sock", NULL);
+	g_autoptr(GError) err = NULL;
+
+	backends_stop();
+	backends_start(link, f->dir);
+	fake_run_for(300);
+	g_assert_cmpint(symlink(f->xsd.socket, link), ==, 0);
+	tree_vbd(f, 0, DOMID, 51712, f->image, "w");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/state", "2");
+
+	/* A new xenstored, with an empty store. */
+	xs_client_free(f->tc);
+	test_daemon_kill(&f->xsd);
+	test_daemon_cleanup(&f->xsd);
+	test_daemon_start(&f->xsd, NULL);
+	g_assert_cmpint(unlink(link), ==, 0);
+	g_assert_cmpint(symlink(f->xsd.socket, link), ==, 0);
+	f->tc = xs_client_open_socket(f->xsd.socket, NULL, &err);
+	g_assert_no_error(err);
+	fake_run_for(1500);
+	tree_vbd(f, 0, DOMID, 51712, f->image, "w");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/state", "2");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/hotplug-status", "connected");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -779,6 +809,7 @@ int main(int argc, char **argv)
 	T("pause", test_pause);
 	T("backend-bad-input", test_backend_bad_input);
 	T("frontend-handshake", test_frontend_handshake);
+	T("backend-reconnect", test_backend_reconnect);
 #undef T
 	return g_test_run();
 }
