@@ -12,6 +12,11 @@
 #include "server.h"
 #include "stream.h"
 
+/* Clients at once (libvirt's max_clients default); more are refused. */
+#define RPC_MAX_CLIENTS        5000
+/* How long listening stops when accept() runs out of descriptors. */
+#define RPC_ACCEPT_PAUSE_MS    200
+
 /* Output bytes queued for a client above which the server stops reading
  * its calls until the client has read its replies. */
 #define RPC_CLIENT_OUTPUT_SOFT (4u << 20)
@@ -41,7 +46,7 @@ typedef struct rpc_listener {
 	int fd;
 	char *path;
 	bool read_only;
-	GSource *source;
+	GSource *source;            /* the socket's, or the pause's timeout */
 } rpc_listener;
 
 struct rpc_server {

@@ -127,15 +127,53 @@ unsigned int rpc_server_client_count(rpc_server *srv)
 	return g_hash_table_size(srv->clients);
 }
 
+static gboolean on_accept(gint fd, GIOCondition cond, gpointer data);
+
+static void listener_watch(rpc_listener *l)
+{
+	l->source = g_unix_fd_source_new(l->fd, G_IO_IN);
+	g_source_set_callback(l->source, G_SOURCE_FUNC(on_accept), l, NULL);
+	g_source_attach(l->source, l->srv->ctx);
+}
+
+static gboolean listener_resume(gpointer data)
+{
+	rpc_listener *l = data;
+
+	g_source_unref(l->source);
+	listener_watch(l);
+	return G_SOURCE_REMOVE;
+}
+
+/* Out of file descriptors: the pending connection would wake us at once
+ * again. Listen again in a while (clients may have gone by then). */
+static void listener_pause(rpc_listener *l)
+{
+	g_source_destroy(l->source);
+	g_source_unref(l->source);
+	l->source = g_timeout_source_new(RPC_ACCEPT_PAUSE_MS);
+	g_source_set_callback(l->source, listener_resume, l, NULL);
+	g_source_attach(l->source, l->srv->ctx);
+}
+
 static gboolean on_accept(gint fd, GIOCondition cond, gpointer data)
 {
 	rpc_listener *l = data;
 	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 	if (cfd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
 			g_warning(_("cannot accept a client on %s: %s"), l->path,
 				  g_strerror(errno));
+			listener_pause(l);
+			return G_SOURCE_REMOVE;
+		}
+		return G_SOURCE_CONTINUE;   /* EAGAIN, EINTR, ECONNABORTED */
+	}
+	if (g_hash_table_size(l->srv->clients) >= RPC_MAX_CLIENTS) {
+		g_debug("rpc: %u clients already: refusing one on %s",
+			RPC_MAX_CLIENTS, l->path);
+		close(cfd);
 		return G_SOURCE_CONTINUE;
 	}
 	rpc_client_new(l->srv, cfd, l->read_only);
@@ -194,9 +232,7 @@ bool rpc_server_listen_unix(rpc_server *srv, const char *path, unsigned int mode
 	l->fd = fd;
 	l->path = g_strdup(path);
 	l->read_only = read_only;
-	l->source = g_unix_fd_source_new(fd, G_IO_IN);
-	g_source_set_callback(l->source, G_SOURCE_FUNC(on_accept), l, NULL);
-	g_source_attach(l->source, srv->ctx);
+	listener_watch(l);
 	g_ptr_array_add(srv->listeners, l);
 	return true;
 }

@@ -37,6 +37,47 @@ kill -0 "$pid" || fail "the first daemon died"
 "$xvmd" --help | grep -q -- --run-dir || fail "--help"
 "$xvmd" --version | grep -q "^xvmd" || fail "--version"
 
+# Out of descriptors: clients wait or fail, the daemon neither spins nor
+# dies, and serves again once descriptors are free.
+lim=$dir/limited
+mkdir "$lim"
+(ulimit -n 24 && exec "$xvmd" --foreground --run-dir "$lim" --state-dir "$lim/state" \
+	2>"$lim/log") &
+lim_pid=$!
+i=0
+until [ -e "$lim/xvmd.pid" ]; do
+	i=$((i + 1)); [ $i -lt 100 ] || fail "limited xvmd did not start"; sleep 0.1
+done
+/usr/bin/python3 - "$lim/virtxend-sock" "$lim_pid" <<'PY' || fail "out of descriptors"
+import os, socket, sys, time
+path, pid = sys.argv[1], int(sys.argv[2])
+def ticks():
+    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+held = []
+for _ in range(40):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(path)        # the backlog takes it even when accept() cannot
+    held.append(s)
+start = ticks()
+time.sleep(1)
+hz = os.sysconf("SC_CLK_TCK")
+assert ticks() - start < hz // 2, "xvmd spins while out of descriptors"
+for s in held:
+    s.close()
+time.sleep(0.5)
+# AUTH_LIST (66), serial 1: the daemon answers again.
+hdr = (0x20008086, 1, 66, 0, 1, 0)
+s = socket.socket(socket.AF_UNIX)
+s.connect(path)
+s.sendall((28).to_bytes(4, "big") + b"".join(v.to_bytes(4, "big") for v in hdr))
+s.settimeout(5)
+assert len(s.recv(4096)) >= 28, "no reply after descriptors came back"
+PY
+kill "$lim_pid"
+wait "$lim_pid" || fail "limited xvmd exited with $?"
+grep -q "cannot accept a client" "$lim/log" || fail "out of descriptors went unnoticed"
+
 kill "$pid"
 i=0
 while kill -0 "$pid" 2>/dev/null; do
