@@ -54,6 +54,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 
 static void fixture_teardown(Fixture *f, gconstpointer data)
 {
+	g_autofree char *state = g_build_filename(f->dir, "state", NULL);
 	int status;
 
 	g_assert_cmpint(kill(f->pid, SIGTERM), ==, 0);
@@ -63,7 +64,7 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
 	/* Sockets and pid file removed on exit. */
 	g_assert_false(g_file_test(f->rw, G_FILE_TEST_EXISTS));
 	g_assert_false(g_file_test(f->ro, G_FILE_TEST_EXISTS));
-	g_remove(g_build_filename(f->dir, "state", NULL));
+	g_remove(state);
 	g_assert_cmpint(g_rmdir(f->dir), ==, 0);
 	g_free(f->dir);
 	g_free(f->rw);
