@@ -92,6 +92,8 @@ rpc_message *rpc_message_encode(const xvm_net_header *hdr, xdrproc_t filter,
 		}
 		cap = MIN((cap - RPC_LEN_SIZE) * 4 + RPC_LEN_SIZE, (size_t)RPC_FRAME_MAX);
 	}
+	/* Queued messages keep their buffer: only what they hold. */
+	m->data = g_realloc(m->data, m->len);
 	put_length(m);
 	return g_steal_pointer(&m);
 }

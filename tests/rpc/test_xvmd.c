@@ -5,6 +5,7 @@
  * Usage: test-xvmd PATH-TO-XVMD [GTest options] */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -468,6 +469,19 @@ typedef struct {
 	GByteArray *bytes;
 } Burst;
 
+/* The resident memory of process pid, in KiB. */
+static unsigned long rss_kib(GPid pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+	g_autofree char *status = NULL;
+	const char *line;
+
+	g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+	line = strstr(status, "VmRSS:");
+	g_assert_nonnull(line);
+	return strtoul(line + strlen("VmRSS:"), NULL, 10);
+}
+
 static gpointer write_burst(gpointer data)
 {
 	Burst *b = data;
@@ -501,6 +515,8 @@ static void test_slow_reader(Fixture *f, gconstpointer data)
 	g_usleep(200000);
 	for (int i = 0; i < 50; i++)
 		assert_usable(other, 10 + i);
+	/* What waits for lazy is bounded, and small. */
+	g_assert_cmpuint(rss_kib(f->pid), <, 64 * 1024);
 	/* GET_HOSTNAME runs on workers: replies come in any order. */
 	for (uint32_t i = 0; i < CALLS; i++) {
 		g_autoptr(wire_frame) r = wire_recv(lazy, 10000);
