@@ -237,10 +237,67 @@ bool rpc_server_listen_unix(rpc_server *srv, const char *path, unsigned int mode
 	return true;
 }
 
-void rpc_server_emit_domain_event(rpc_server *srv, int event_id,
+/* An encoded event on its way to the loop. */
+typedef struct rpc_event {
+	rpc_server *srv;
+	int event_id;
+	unsigned char uuid[VIR_UUID_BUFLEN];
+	rpc_message *msg;           /* callbackID 0, patched per registration */
+} rpc_event;
+
+static void event_free(gpointer data)
+{
+	rpc_event *ev = data;
+
+	rpc_message_free(ev->msg);
+	g_free(ev);
+}
+
+/* A copy of the event for one registration. */
+static rpc_message *event_for(const rpc_message *m, int callback_id)
+{
+	rpc_message *copy = g_new0(rpc_message, 1);
+	uint32_t be = GUINT32_TO_BE((uint32_t)callback_id);
+
+	copy->data = g_memdup2(m->data, m->len);
+	copy->len = m->len;
+	memcpy(copy->data + RPC_FRAME_MIN, &be, sizeof(be));
+	return copy;
+}
+
+/* On the loop: to every client with a matching registration. */
+static gboolean event_fan_out(gpointer data)
+{
+	rpc_event *ev = data;
+	GList *clients = g_hash_table_get_keys(ev->srv->clients);
+
+	/* Sending may drop a client: hold them all meanwhile. */
+	g_list_foreach(clients, (GFunc)(void (*)(void))rpc_client_ref, NULL);
+	for (GList *l = clients; l; l = l->next) {
+		rpc_client *c = l->data;
+
+		for (guint j = 0; j < c->event_cbs->len && !c->closed; j++) {
+			const rpc_event_cb *cb = &g_array_index(c->event_cbs, rpc_event_cb, j);
+
+			if (cb->event_id != ev->event_id ||
+			    (cb->has_uuid && memcmp(cb->uuid, ev->uuid, VIR_UUID_BUFLEN)))
+				continue;
+			if (c->out_bytes + ev->msg->len > RPC_CLIENT_OUTPUT_MAX) {
+				g_message("rpc: client %d dropped: it does not read its events",
+					  c->fd);
+				rpc_client_close(c);
+				break;
+			}
+			rpc_client_send(c, event_for(ev->msg, cb->callback_id));
+		}
+	}
+	g_list_free_full(clients, (GDestroyNotify)rpc_client_unref);
+	return G_SOURCE_REMOVE;
+}
+
+bool rpc_server_emit_domain_event(rpc_server *srv, int event_id,
 				  const unsigned char uuid[VIR_UUID_BUFLEN],
-				  int proc, xdrproc_t filter, void *msg,
-				  int *callback_id)
+				  int proc, xdrproc_t filter, const void *msg, GError **err)
 {
 	xvm_net_header h = {
 		.prog = REMOTE_PROGRAM,
@@ -250,36 +307,20 @@ void rpc_server_emit_domain_event(rpc_server *srv, int event_id,
 		.serial = 0,
 		.status = XVM_NET_OK,
 	};
-	GList *clients = g_hash_table_get_keys(srv->clients);
+	rpc_event *ev = g_new0(rpc_event, 1);
 
-	/* Sending may drop a client: hold them all meanwhile. */
-	g_list_foreach(clients, (GFunc)(void (*)(void))rpc_client_ref, NULL);
-	for (GList *l = clients; l; l = l->next) {
-		rpc_client *c = l->data;
-
-		for (guint j = 0; j < c->event_cbs->len && !c->closed; j++) {
-			const rpc_event_cb *cb = &g_array_index(c->event_cbs, rpc_event_cb, j);
-			g_autoptr(GError) err = NULL;
-			rpc_message *m;
-
-			if (cb->event_id != event_id ||
-			    (cb->has_uuid && memcmp(cb->uuid, uuid, VIR_UUID_BUFLEN)))
-				continue;
-			*callback_id = cb->callback_id;
-			m = rpc_message_encode(&h, filter, msg, &err);
-			if (!m) {
-				g_warning("rpc: event %d not sent: %s", proc, err->message);
-				break;
-			}
-			if (c->out_bytes + m->len > RPC_CLIENT_OUTPUT_MAX) {
-				g_message("rpc: client %d dropped: it does not read its events",
-					  c->fd);
-				rpc_message_free(m);
-				rpc_client_close(c);
-				break;
-			}
-			rpc_client_send(c, m);
-		}
+	ev->msg = rpc_message_encode(&h, filter, msg, err);
+	if (!ev->msg || ev->msg->len < RPC_FRAME_MIN + sizeof(uint32_t)) {
+		if (ev->msg)
+			xvm_error_set(err, VIR_FROM_RPC, VIR_ERR_INTERNAL_ERROR,
+				      _("internal error: event %d has no callbackID"), proc);
+		event_free(ev);
+		return false;
 	}
-	g_list_free_full(clients, (GDestroyNotify)rpc_client_unref);
+	ev->srv = srv;
+	ev->event_id = event_id;
+	memcpy(ev->uuid, uuid, VIR_UUID_BUFLEN);
+	/* At once on the loop thread; queued from any other. */
+	g_main_context_invoke_full(srv->ctx, G_PRIORITY_DEFAULT, event_fan_out, ev, event_free);
+	return true;
 }

@@ -60,11 +60,16 @@ unsigned int rpc_server_client_count(rpc_server *srv);
 
 /* Sends a domain event to every callback registered (316) for event_id
  * whose domain filter is absent or equal to uuid: msg is the event's
- * _msg struct, encoded with filter as a MESSAGE of procedure proc after
- * *callback_id (a field of msg) was set to the registration's id. */
-void rpc_server_emit_domain_event(rpc_server *srv, int event_id,
+ * callback _msg struct (remote_domain_event_callback_lifecycle_msg, ...),
+ * encoded with filter as a MESSAGE of procedure proc. Its first field is
+ * int callbackID, as in every callback event of libvirt's protocol: the
+ * server sets it per registration (the value in msg is ignored).
+ * Any thread: the message is encoded at once, sent from the loop (before
+ * the reply of a call whose handler emits it). false and *err when msg
+ * does not encode. */
+bool rpc_server_emit_domain_event(rpc_server *srv, int event_id,
 				  const unsigned char uuid[VIR_UUID_BUFLEN],
-				  int proc, xdrproc_t filter, void *msg,
-				  int *callback_id);
+				  int proc, xdrproc_t filter, const void *msg,
+				  GError **err);
 
 #endif

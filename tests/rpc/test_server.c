@@ -31,6 +31,7 @@ enum {
 	PROC_STREAM_ECHO = 7,
 	PROC_STREAM_HELLO = 8, /* the server sends "hello" and ends */
 	PROC_EMIT = 9,         /* emits a lifecycle event for args.dom */
+	PROC_EMIT_SLOW = 10,   /* the same from a worker thread */
 };
 
 static rpc_server *srv;
@@ -130,12 +131,12 @@ static bool emit(rpc_request *req, void *args_, void *ret, GError **err)
 	msg.msg.dom = *args->dom;
 	msg.msg.event = args->eventID;
 	msg.msg.detail = 7;
-	rpc_server_emit_domain_event(rpc_request_server(req), VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-				     (unsigned char *)args->dom->uuid,
-				     REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-				     (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
-				     &msg, &msg.callbackID);
-	return true;
+	msg.callbackID = 12345;   /* the server puts each registration's */
+	return rpc_server_emit_domain_event(rpc_request_server(req), VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+					    (unsigned char *)args->dom->uuid,
+					    REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+					    (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+					    &msg, err);
 }
 
 #define FEATURE_ARGS RPC_XDR(remote_connect_supports_feature_args)
@@ -159,6 +160,9 @@ static const rpc_procedure test_procs[] = {
 	{ PROC_EMIT, "testEmit",
 	  RPC_XDR(remote_connect_domain_event_callback_register_any_args), RPC_XDR_NONE,
 	  emit, RO | CONN },
+	{ PROC_EMIT_SLOW, "testEmitSlow",
+	  RPC_XDR(remote_connect_domain_event_callback_register_any_args), RPC_XDR_NONE,
+	  emit, RO | CONN | RPC_PROC_SLOW },
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -539,15 +543,20 @@ static int register_event(int fd, int event_id, const unsigned char *uuid, uint3
 	return r.callbackID;
 }
 
-static void emit_for(int fd, const unsigned char *uuid, int event, uint32_t serial)
+static void emit_with(int proc, int fd, const unsigned char *uuid, int event, uint32_t serial)
 {
 	remote_nonnull_domain dom = { .name = "guest", .id = 3 };
 	remote_connect_domain_event_callback_register_any_args a = { event, &dom };
 
 	memcpy(dom.uuid, uuid, VIR_UUID_BUFLEN);
-	test_call(fd, PROC_EMIT, serial,
+	test_call(fd, proc, serial,
 		  (xdrproc_t)xdr_remote_connect_domain_event_callback_register_any_args, &a);
 	wire_expect_ok(fd, serial, NULL, NULL);
+}
+
+static void emit_for(int fd, const unsigned char *uuid, int event, uint32_t serial)
+{
+	emit_with(PROC_EMIT, fd, uuid, event, serial);
 }
 
 static void expect_event(int fd, int callback_id, const unsigned char *uuid, int event)
@@ -602,6 +611,12 @@ static void test_events(void)
 	expect_event(all, id_all, u1, VIR_DOMAIN_EVENT_STOPPED);
 	expect_event(only_u1, id_u1, u1, VIR_DOMAIN_EVENT_STOPPED);
 	expect_no_event(reboot, 5);
+
+	/* From a worker thread: the event goes out before the call's reply. */
+	emit_with(PROC_EMIT_SLOW, emitter, u1, VIR_DOMAIN_EVENT_SUSPENDED, 10);
+	expect_event(all, id_all, u1, VIR_DOMAIN_EVENT_SUSPENDED);
+	expect_event(only_u1, id_u1, u1, VIR_DOMAIN_EVENT_SUSPENDED);
+	expect_no_event(reboot, 11);
 
 	/* CONNECT_CLOSE drops the connection's callbacks. */
 	wire_call(all, REMOTE_PROC_CONNECT_CLOSE, 6, NULL, NULL);
