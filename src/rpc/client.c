@@ -67,44 +67,38 @@ static bool flush_output(rpc_client *c)
 	return true;
 }
 
-/* Reads what is there. false: the client is gone (EOF or error). */
+/* Reads once: a chunk, or the rest of a large frame. One read per
+ * wake-up keeps clients fair and c->in bounded (a chunk plus one frame);
+ * the loop calls again while there is more. false: the client is gone. */
 static bool read_input(rpc_client *c)
 {
-	for (;;) {
-		guint old = c->in->len;
-		size_t want = READ_CHUNK;
-		ssize_t n;
+	guint old = c->in->len;
+	size_t want = READ_CHUNK;
+	ssize_t n;
 
-		/* A large frame: read the rest of it in one go. */
-		if (old >= RPC_LEN_SIZE) {
-			uint32_t total;
+	if (old >= RPC_LEN_SIZE) {
+		uint32_t total;
 
-			if (!rpc_frame_length(c->in->data, &total, NULL))
-				return true;   /* process_input() reports and drops */
-			if (total > old)
-				want = MAX(want, total - old);
-		}
-		g_byte_array_set_size(c->in, old + want);
-		n = recv(c->fd, c->in->data + old, want, MSG_DONTWAIT);
-		g_byte_array_set_size(c->in, old + MAX(n, 0));
-		if (n > 0) {
-			if ((size_t)n < want)
-				return true;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return true;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n == 0) {
-			/* End of input: the calls already read still run. */
-			c->read_eof = true;
-			return true;
-		}
-		g_debug("rpc: client %d: read: %s", c->fd, g_strerror(errno));
-		rpc_client_close(c);
-		return false;
+		if (!rpc_frame_length(c->in->data, &total, NULL))
+			return true;   /* process_input() reports and drops */
+		if (total > old)
+			want = MAX(want, total - old);
 	}
+	g_byte_array_set_size(c->in, old + want);
+	do
+		n = recv(c->fd, c->in->data + old, want, MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	g_byte_array_set_size(c->in, old + MAX(n, 0));
+	if (n == 0) {
+		/* End of input: the calls already read still run. */
+		c->read_eof = true;
+		return true;
+	}
+	if (n > 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+		return true;
+	g_debug("rpc: client %d: read: %s", c->fd, g_strerror(errno));
+	rpc_client_close(c);
+	return false;
 }
 
 /* Dispatches the whole frames in c->in while not paused. */

@@ -491,11 +491,13 @@ static gpointer write_burst(gpointer data)
 
 static void test_slow_reader(Fixture *f, gconstpointer data)
 {
-	enum { CALLS = 50000 };
+	enum { CALLS = 200000 };
 	int lazy = wire_connect(f->rw);
 	int other = wire_connect(f->rw);
+	/* data: the procedure: GET_TYPE runs on the loop, GET_HOSTNAME on
+	 * workers. */
 	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
-			     REMOTE_PROC_CONNECT_GET_HOSTNAME, XVM_NET_CALL, 0, XVM_NET_OK };
+			     GPOINTER_TO_INT(data), XVM_NET_CALL, 0, XVM_NET_OK };
 	Burst b = { lazy, g_byte_array_new() };
 	g_autofree bool *seen = g_new0(bool, CALLS);
 	GThread *writer;
@@ -509,15 +511,16 @@ static void test_slow_reader(Fixture *f, gconstpointer data)
 		m = rpc_message_encode(&h, NULL, NULL, NULL);
 		g_byte_array_append(b.bytes, m->data, m->len);
 	}
-	/* About 1.4 MB of calls, 2.5+ MB of replies: more than the sockets
-	 * buffer, so the writer blocks until we read. */
+	/* About 5.6 MB of calls, 7+ MB of replies: more than the sockets
+	 * buffer and the daemon's output bound, so the writer blocks until
+	 * we read. */
 	writer = g_thread_new("writer", write_burst, &b);
 	g_usleep(200000);
 	for (int i = 0; i < 50; i++)
 		assert_usable(other, 10 + i);
 	/* What waits for lazy is bounded, and small. */
 	g_assert_cmpuint(rss_kib(f->pid), <, 64 * 1024);
-	/* GET_HOSTNAME runs on workers: replies come in any order. */
+	/* Replies of worker calls come in any order. */
 	for (uint32_t i = 0; i < CALLS; i++) {
 		g_autoptr(wire_frame) r = wire_recv(lazy, 10000);
 
@@ -604,7 +607,12 @@ int main(int argc, char **argv)
 	ADD("truncated", test_truncated);
 	ADD("read-only-socket", test_read_only_socket);
 	ADD("many-clients", test_many_clients);
-	ADD("slow-reader", test_slow_reader);
+	g_test_add("/xvmd/slow-reader/loop", Fixture,
+		   GINT_TO_POINTER(REMOTE_PROC_CONNECT_GET_TYPE),
+		   fixture_setup, test_slow_reader, fixture_teardown);
+	g_test_add("/xvmd/slow-reader/workers", Fixture,
+		   GINT_TO_POINTER(REMOTE_PROC_CONNECT_GET_HOSTNAME),
+		   fixture_setup, test_slow_reader, fixture_teardown);
 	ADD("events", test_events);
 	return g_test_run();
 }
