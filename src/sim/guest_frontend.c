@@ -241,10 +241,14 @@ static void on_fe_watch(xs_client_t *c, const char *wpath, const char *token, vo
 	xs_read_async(g->xs, 0, path, on_backend_state, fe);
 }
 
-static void on_watch_unused(xs_client_t *c, int err, const char *body, size_t len,
-			    void *data)
+static void on_watch_registered(xs_client_t *c, int err, const char *body, size_t len,
+				void *data)
 {
-	fe_done(data);
+	struct frontend *fe = data;
+
+	if (fe_done(fe) && err)
+		guest_console_printf(fe->g, "xenbus: %s: cannot watch its backend: %s\n",
+				     fe->key, g_strerror(err));
 }
 
 static void on_backend_path(xs_client_t *c, int err, const char *body, size_t len,
@@ -265,8 +269,7 @@ static void on_backend_path(xs_client_t *c, int err, const char *body, size_t le
 	fe->watching = true;
 	fe->inflight++;
 	/* The first event, right after registration, reads the state. */
-	xs_watch_async(c, path, fe->token, on_fe_watch, fe->g,
-		       on_watch_unused, fe);
+	xs_watch_async(c, path, fe->token, on_fe_watch, fe->g, on_watch_registered, fe);
 }
 
 static void fe_new(struct guest *g, const char *type, uint32_t devid)
