@@ -2,7 +2,7 @@
  * the kernels' data path (backend_io()) finds devices through it.
  *
  * Invariants: devices are keyed "TYPE/DOMID/DEVID"; a request's callback
- * finds its device again by key and generation (struct dev_ref), so a
+ * finds its device again by key and generation (struct dev_req, backend_device.c), so a
  * device removed or replaced meanwhile is never touched. */
 #ifndef SIM_BACKEND_PRIV_H
 #define SIM_BACKEND_PRIV_H
@@ -13,6 +13,7 @@
 #include <xen/io/xenbus.h>
 #include <xvm/xs_client.h>
 
+/* The most keys a type reads in one go (keys, fe_keys). */
 #define BACKEND_MAX_KEYS 8
 
 struct backend_dev;

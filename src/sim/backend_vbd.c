@@ -18,6 +18,8 @@
 enum { K_PARAMS, K_MODE, K_DEVICE_TYPE, K_N };
 static const char *const vbd_keys[K_N] = { "params", "mode", "device-type" };
 static const char *const vbd_fe_keys[] = { "ring-ref", "event-channel" };
+G_STATIC_ASSERT(K_N <= BACKEND_MAX_KEYS);
+G_STATIC_ASSERT(G_N_ELEMENTS(vbd_fe_keys) <= BACKEND_MAX_KEYS);
 static const char *const vbd_counters[4] = { "rd_req", "rd_bytes", "wr_req", "wr_bytes" };
 
 /* params as toolstacks write it: a path, or "FORMAT:PATH" with a

@@ -12,6 +12,8 @@ static const char *const vif_keys[K_N] = { "bridge", "mac" };
 static const char *const vif_fe_keys[] = {
 	"tx-ring-ref", "rx-ring-ref", "event-channel", "request-rx-copy",
 };
+G_STATIC_ASSERT(K_N <= BACKEND_MAX_KEYS);
+G_STATIC_ASSERT(G_N_ELEMENTS(vif_fe_keys) <= BACKEND_MAX_KEYS);
 /* The guest's view (libvirt's): what the guest received, then sent. */
 static const char *const vif_counters[4] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",

@@ -1,6 +1,10 @@
 /* The kernel's console: struct xencons_interface of <xen/io/console.h>,
  * shared with dom0's console daemon. The kernel produces on out[] and
- * consumes in[]; indexes are free-running, masked on access. */
+ * consumes in[]; indexes are free-running, masked on access.
+ *
+ * What the kernel prints is the guest's output, not xvm's: like a Linux
+ * kernel's, it is not translated (tests and users match its lines,
+ * docs/xvm-sim-guest.7). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
