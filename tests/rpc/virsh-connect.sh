@@ -24,6 +24,8 @@ trap 'status=$?; cleanup' EXIT
 command -v virsh >/dev/null || fail "virsh is missing (libvirt-clients)"
 /usr/bin/python3 -c 'import libvirt' || fail "python3-libvirt is missing"
 
+# No hypervisor: its procedures are expected unsupported here.
+unset XVM_SIMHV_SOCKET
 "$xvmd" --foreground --run-dir "$dir" --state-dir "$dir/state" 2>"$dir/xvmd.log" &
 pid=$!
 i=0
