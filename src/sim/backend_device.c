@@ -27,6 +27,7 @@ struct dev_req {
 	xs_client_t *xs;
 	char *key;
 	uint64_t gen;
+	uint64_t state_writes;       /* the device's, when the reads left */
 	/* Several reads answered together (refresh, frontend keys). */
 	unsigned int pending;
 	bool failed;                 /* a read failed other than ENOENT */
@@ -47,6 +48,7 @@ static struct dev_req *req_new(struct backend_dev *dev, unsigned int nvals)
 	r->xs = backends->xs;
 	r->key = g_strdup(dev->key);
 	r->gen = dev->gen;
+	r->state_writes = dev->state_writes;
 	r->nvals = nvals;
 	for (unsigned int i = 0; i < nvals; i++) {
 		r->slots[i].req = r;
@@ -113,6 +115,11 @@ static void on_write(xs_client_t *c, int err, const char *body, size_t len, void
 	g_free(path);
 }
 
+static void on_rm(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+	on_write(c, err == ENOENT ? 0 : err, body, len, data);
+}
+
 void backend_write(struct backend_dev *dev, const char *key, const char *fmt, ...)
 {
 	g_autofree char *value = NULL;
@@ -131,6 +138,7 @@ void backend_write(struct backend_dev *dev, const char *key, const char *fmt, ..
 static void dev_switch(struct backend_dev *dev, XenbusState state)
 {
 	dev->state = state;
+	dev->state_writes++;
 	backend_write(dev, "state", "%d", (int)state);
 }
 
@@ -191,13 +199,31 @@ static struct backend_dev *dev_get(const struct backend_type *type, uint32_t dom
 	return dev;
 }
 
-static void dev_remove(struct backend_dev *dev)
+static void dev_unwatch(struct backend_dev *dev)
 {
 	if (dev->watching && backends->xs) {
 		g_autofree char *path = g_strdup_printf("%s/state", dev->frontend);
 
 		xs_unwatch_async(backends->xs, path, dev->token, NULL, NULL);
 	}
+	dev->watching = false;
+}
+
+/* Back to a device never seen: not checked, not connected, no error of
+ * a previous check left. */
+static void dev_forget(struct backend_dev *dev)
+{
+	char *path = backend_track(g_strdup_printf("%s/hotplug-error", dev->dir), g_free);
+
+	xs_rm_async(backends->xs, 0, path, on_rm, path);
+	dev_unwatch(dev);
+	g_clear_pointer(&dev->frontend, g_free);
+	dev->checked = dev->failed = dev->connected = false;
+}
+
+static void dev_remove(struct backend_dev *dev)
+{
+	dev_unwatch(dev);
 	backend_stats_remove(dev);
 	g_hash_table_remove(backends->devs, dev->key);
 	dev_free(dev);
@@ -371,7 +397,15 @@ static void on_refresh(xs_client_t *c, int err, const char *body, size_t len, vo
 		req_free(r);
 		return;
 	}
-	dev->state = state;
+	/* A state read before our last write of it is stale; else it is
+	 * the device's, and Initialising again means the toolstack made the
+	 * device anew: it is checked again, as a new one. */
+	if (r->state_writes == dev->state_writes) {
+		if (state == XenbusStateInitialising && dev->checked &&
+		    dev->state != XenbusStateInitialising)
+			dev_forget(dev);
+		dev->state = state;
+	}
 	if (!dev->frontend && frontend_ok(dev, r->vals[K_FRONTEND]))
 		dev->frontend = g_strdup(r->vals[K_FRONTEND]);
 	if (!dev->checked && state == XenbusStateInitialising) {

@@ -54,6 +54,7 @@ struct backend_dev {
 	char *frontend;              /* the frontend's directory */
 	char *token;                 /* watch token of frontend/state */
 	XenbusState state;           /* as last read or written */
+	uint64_t state_writes;       /* our writes of it, counted */
 	bool checked, failed, watching, connected;
 	bool refreshing, refresh_again;
 

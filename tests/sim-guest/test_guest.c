@@ -750,6 +750,28 @@ static void test_frontend_handshake(struct fixture *f, gconstpointer data)
 	wait_node(f, "/local/domain/5/device/tpm/0/state", NULL);
 }
 
+/* A device the toolstack makes anew (state Initialising again) is
+ * checked again: here its new image is missing. */
+static void test_backend_recreated(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *missing = g_build_filename(f->dir, "gone.img", NULL);
+	uint32_t tx;
+
+	tree_vbd(f, 0, DOMID, 51712, f->image, "w");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/state", "2");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/hotplug-status", "connected");
+	g_assert_true(xs_transaction_start(f->tc, &tx, NULL));
+	tree_vbd(f, tx, DOMID, 51712, missing, "w");
+	g_assert_true(xs_transaction_end(f->tc, tx, true, NULL));
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/hotplug-status", "error");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/state", "6");
+	/* And again, with a good image. */
+	tree_vbd(f, 0, DOMID, 51712, f->image, "w");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/hotplug-status", "connected");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/state", "2");
+	wait_node(f, "/local/domain/0/backend/vbd/5/51712/hotplug-error", NULL);
+}
+
 /* The backends wait for a xenstored that is not there yet, and connect
  * again to one that restarted. */
 static void test_backend_reconnect(struct fixture *f, gconstpointer data)
@@ -810,6 +832,7 @@ int main(int argc, char **argv)
 	T("backend-bad-input", test_backend_bad_input);
 	T("frontend-handshake", test_frontend_handshake);
 	T("backend-reconnect", test_backend_reconnect);
+	T("backend-recreated", test_backend_recreated);
 #undef T
 	return g_test_run();
 }
