@@ -294,6 +294,37 @@ xvmDomainListSetActive(xvmDomainList *doms, xvmDomainObj *obj, int domid,
     return TRUE;
 }
 
+xvmDomainObj *
+xvmDomainListAddHost(xvmDomainList *doms, xvmDomainDef **def, GError **error)
+{
+    xvmDomainObj *obj = xvmDomainListAdd(doms, def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, error);
+    xvmDomainObj *holder;
+
+    if (!obj)
+        return NULL;
+    g_rw_lock_writer_lock(&doms->lock);
+    holder = g_hash_table_lookup(doms->by_domid, GINT_TO_POINTER(XVM_DOMID_HOST));
+    if (holder || xvmDomainObjIsActive(obj)) {
+        g_rw_lock_writer_unlock(&doms->lock);
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID,
+                     _("domain id %d is already listed as domain '%s'"), XVM_DOMID_HOST,
+                     holder ? holder->name : obj->name);
+        if (!xvmDomainObjIsActive(obj))
+            xvmDomainListSetInactive(doms, obj, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        xvmDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    g_hash_table_insert(doms->by_domid, GINT_TO_POINTER(XVM_DOMID_HOST), obj);
+    obj->domid = XVM_DOMID_HOST;
+    g_rw_lock_writer_unlock(&doms->lock);
+
+    obj->live_def->id = XVM_DOMID_HOST;
+    obj->state = VIR_DOMAIN_RUNNING;
+    obj->reason = VIR_DOMAIN_RUNNING_BOOTED;
+    obj->has_been_started = TRUE;
+    return obj;
+}
+
 gboolean
 xvmDomainListSetInactive(xvmDomainList *doms, xvmDomainObj *obj,
                          virDomainShutoffReason shutoff_reason)

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * (<xen/xen.h>: 0x7FF0 and above are special, 0 is dom0). */
 #define XVM_DOMID_MIN 1
 #define XVM_DOMID_MAX 0x7FEF
+/* The host's own domain (dom0), listed but not managed. */
+#define XVM_DOMID_HOST 0
 
 typedef struct _xvmDomainList xvmDomainList;
 
@@ -93,6 +95,14 @@ xvmDomainObj *xvmDomainListFindByID(xvmDomainList *doms, int domid,
 gboolean xvmDomainListSetActive(xvmDomainList *doms, xvmDomainObj *obj,
                                 int domid, virDomainState state, int reason,
                                 GError **error);
+
+/* Domain-0: adds *def (taking it) as a transient domain running as
+ * XVM_DOMID_HOST, RUNNING/BOOTED, the way libxl lists dom0. Fails as
+ * xvmDomainListAdd does, and with VIR_ERR_OPERATION_INVALID when that
+ * domain, or another domain 0, is already listed. Returns it locked and
+ * referenced. */
+xvmDomainObj *xvmDomainListAddHost(xvmDomainList *doms, xvmDomainDef **def,
+                                   GError **error);
 
 /* The object (locked by the caller) has stopped, or its start was
  * abandoned: drops the domid and the live definition, state SHUTOFF with

@@ -1,0 +1,333 @@
+/*
+ * domain_start.c: booting a domain (virDomainCreate*), as libxl does:
+ *
+ *   create (paused, empty) -> max memory -> build (kernel or firmware,
+ *   memory, xenstore and console pages) -> the xenstore tree in one
+ *   transaction -> INTRODUCE -> wait for the backends (hotplug) ->
+ *   vCPU affinity, credit weight -> unpause
+ *
+ * From the moment the hypervisor domain exists the object is active with
+ * its domid, PAUSED/STARTING_UP, so that a crash during the start is
+ * found by its id and a concurrent listing sees it starting. Any failure
+ * tears everything down (xvmDomainStopJob): nothing stays in xenstore or
+ * in the hypervisor's table.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "domain_lifecycle.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "domain_backends.h"
+#include "domain_xs_layout.h"
+#include "driver_internal.h"
+
+static enum hv_domain_type
+hv_type(const xvmDomainDef *def)
+{
+    switch (def->os.type) {
+    case XVM_DOMAIN_OS_TYPE_HVM:
+        return HV_DOMAIN_HVM;
+    case XVM_DOMAIN_OS_TYPE_XENPVH:
+        return HV_DOMAIN_PVH;
+    default:
+        return HV_DOMAIN_PV;
+    }
+}
+
+/* What the driver cannot boot, refused before anything is created. */
+static gboolean
+check_bootable(const xvmDomainDef *def, GError **error)
+{
+    if (def->os.type != XVM_DOMAIN_OS_TYPE_HVM && !def->os.kernel) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("domain '%s' has no <kernel>: booting PV and PVH guests "
+                       "through a bootloader is not supported"), def->name);
+        return FALSE;
+    }
+    if (def->os.cmdline && strlen(def->os.cmdline) > 1023) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("domain '%s': the kernel command line is longer than 1023 bytes"),
+                     def->name);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* The hard affinity of vCPU `vcpu`: its <vcpupin>, else <vcpu cpuset>,
+ * else NULL (any CPU). */
+static const xvmBitmap *
+vcpu_cpumask(const xvmDomainDef *def, guint vcpu)
+{
+    for (guint i = 0; def->vcpupins && i < def->vcpupins->len; i++) {
+        const xvmDomainVcpuPinDef *pin = g_ptr_array_index(def->vcpupins, i);
+
+        if (pin->vcpu == vcpu)
+            return pin->cpumask;
+    }
+    return def->cpumask;
+}
+
+static gboolean
+apply_cputune(xvmDriver *drv, hv_t *hv, const xvmDomainDef *def, guint32 domid,
+              GError **error)
+{
+    struct hv_physinfo phys;
+    g_autoptr(GError) hv_err = NULL;
+
+    if (!hv_physinfo(hv, &phys, &hv_err)) {
+        xvmDriverHvError(error, g_steal_pointer(&hv_err), _("read the host of"), def->name);
+        return FALSE;
+    }
+    for (guint v = 0; v < def->vcpus; v++) {
+        const xvmBitmap *mask = vcpu_cpumask(def, v);
+        gsize maplen = (phys.nr_cpus + 7) / 8;
+        g_autofree guint8 *map = NULL;
+
+        if (!mask)
+            continue;
+        map = g_malloc0(maplen);
+        for (guint cpu = 0; cpu < phys.nr_cpus; cpu++)
+            if (xvmBitmapIsSet(mask, cpu))
+                map[cpu / 8] |= (guint8)(1u << (cpu % 8));
+        if (!hv_vcpu_set_affinity(hv, domid, v, map, maplen, &hv_err)) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                         _("domain '%s': cannot pin vCPU %u: %s"), def->name, v,
+                         hv_err->message);
+            return FALSE;
+        }
+    }
+    if (def->cputune_shares_set) {
+        struct hv_sched_credit sc;
+
+        if (!hv_sched_credit_get(hv, domid, &sc, &hv_err) ||
+            (sc.weight = (uint16_t)def->cputune_shares,
+             !hv_sched_credit_set(hv, domid, &sc, &hv_err))) {
+            xvmDriverHvError(error, g_steal_pointer(&hv_err),
+                             _("set the scheduler weight of"), def->name);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean
+xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
+                     const struct hv_build_result *res, const xvmStartHow *how,
+                     GError **error)
+{
+    const xvmDomainDef *def = obj->live_def;   /* stable while the job is held */
+    guint32 domid = (guint32)obj->domid;
+    xvmXsBuildInfo bi = {
+        .domid = domid,
+        .backend_domid = 0,
+        .store_gfn = res->store_gfn,
+        .store_port = res->store_port,
+        .console_gfn = res->console_gfn,
+        .console_port = res->console_port,
+        .start_time = g_get_real_time() / G_USEC_PER_SEC,
+    };
+    g_autoptr(GPtrArray) layout = NULL;
+    g_autoptr(GPtrArray) backends = NULL;
+    g_autoptr(xvmXsConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+    gboolean ok = FALSE;
+
+    xvmDomainObjUnlock(obj);
+    if (!(layout = xvmXsDomainLayout(def, &bi, error)) ||
+        !(conn = xvmXsConnOpen(drv->cfg.xenstored_path, error)) ||
+        !xvmXsWriteEntries(conn, layout, error))
+        goto out;
+    if (!xs_introduce(conn->xs, domid, res->store_gfn, res->store_port, &err)) {
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
+                     _("cannot introduce domain '%s' to xenstored: %s"), def->name,
+                     err->message);
+        goto out;
+    }
+    backends = xvmDomainBackends(def, domid, 0);
+    if (!xvmWaitBackends(conn, backends, drv->cfg.backend_timeout_ms, error))
+        goto out;
+    if (!apply_cputune(drv, hv, def, domid, error))
+        goto out;
+    if (!how->paused && !hv_domain_unpause(hv, domid, &err)) {
+        xvmDriverHvError(error, g_steal_pointer(&err), _("unpause"), def->name);
+        goto out;
+    }
+    ok = TRUE;
+
+ out:
+    xvmDomainObjLock(obj);
+    if (!ok)
+        return FALSE;
+    if (how->paused)
+        xvmDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    else
+        xvmDomainObjSetState(obj, VIR_DOMAIN_RUNNING, how->reason);
+    xvmDriverSaveStatus(drv, obj);
+    xvmDriverEmitLifecycle(drv, obj, VIR_DOMAIN_EVENT_STARTED, how->detail);
+    if (how->paused)
+        xvmDriverEmitLifecycle(drv, obj, VIR_DOMAIN_EVENT_SUSPENDED,
+                               VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    return TRUE;
+}
+
+/* Creates and builds the hypervisor domain; the object becomes active
+ * with it as soon as it exists. */
+static gboolean
+create_and_build(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
+                 struct hv_build_result *res, GError **error)
+{
+    const xvmDomainDef *def = obj->live_def;
+    struct hv_create_config cc = {
+        .type = hv_type(def),
+        .max_vcpus = def->vcpus,
+    };
+    struct hv_build_config bc = {
+        .kernel = def->os.type == XVM_DOMAIN_OS_TYPE_HVM ? NULL : def->os.kernel,
+        .ramdisk = def->os.type == XVM_DOMAIN_OS_TYPE_HVM ? NULL : def->os.initrd,
+        .cmdline = def->os.cmdline,
+        .memory_kib = def->current_memory ? def->current_memory : def->memory,
+        .store_domid = 0,
+        .console_domid = 0,
+    };
+    g_autoptr(GError) err = NULL;
+    uint32_t domid;
+    gboolean active;
+
+    memcpy(cc.uuid, def->uuid.bytes, sizeof(cc.uuid));
+    xvmDomainObjUnlock(obj);
+    if (!hv_domain_create(hv, &cc, &domid, &err)) {
+        xvmDomainObjLock(obj);
+        xvmDriverHvError(error, g_steal_pointer(&err), _("create"), obj->name);
+        return FALSE;
+    }
+    xvmDomainObjLock(obj);
+    active = xvmDomainListSetActive(drv->domains, obj, (int)domid, VIR_DOMAIN_PAUSED,
+                                    VIR_DOMAIN_PAUSED_STARTING_UP, error);
+    xvmDomainObjUnlock(obj);
+    if (!active) {
+        xvmDomainTeardown(drv, domid, &def->uuid);
+        xvmDomainObjLock(obj);
+        return FALSE;
+    }
+    if (!hv_domain_set_max_mem(hv, domid, def->memory, &err)) {
+        xvmDomainObjLock(obj);
+        xvmDriverHvError(error, g_steal_pointer(&err), _("set the memory of"), def->name);
+        return FALSE;
+    }
+    if (!hv_domain_build(hv, domid, &bc, res, &err)) {
+        xvmDomainObjLock(obj);
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot build domain '%s': %s"),
+                     def->name, err->message);
+        return FALSE;
+    }
+    xvmDomainObjLock(obj);
+    return TRUE;
+}
+
+gboolean
+xvmDomainStartJob(xvmDriver *drv, xvmDomainObj *obj, const xvmStartHow *how,
+                  GError **error)
+{
+    g_autoptr(GError) err = NULL;
+    struct hv_build_result res;
+    xvmDomainDef *def;
+    hv_t *hv;
+    gboolean ok;
+
+    if (!(def = xvmDomainObjPrepareLiveDef(obj, error)))
+        return FALSE;
+    if (!check_bootable(def, error) || !(hv = xvmDriverHvAcquire(drv, error))) {
+        xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+        return FALSE;
+    }
+    ok = create_and_build(drv, obj, hv, &res, &err) &&
+         xvmDomainStartFinish(drv, obj, hv, &res, how, &err);
+    xvmDriverHvRelease(drv, hv);
+    if (ok)
+        return TRUE;
+    g_info("domain '%s' failed to start: %s", obj->name, err->message);
+    if (xvmDomainObjIsActive(obj))
+        xvmDomainStopJob(drv, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    else
+        xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    g_propagate_error(error, g_steal_pointer(&err));
+    return FALSE;
+}
+
+static const xvmStartHow boot_running = {
+    FALSE, VIR_DOMAIN_RUNNING_BOOTED, VIR_DOMAIN_EVENT_STARTED_BOOTED,
+};
+static const xvmStartHow boot_paused = {
+    TRUE, VIR_DOMAIN_RUNNING_BOOTED, VIR_DOMAIN_EVENT_STARTED_BOOTED,
+};
+
+gboolean
+xvmDomainStart(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError **error)
+{
+    gboolean ok;
+
+    if (flags & ~(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT)) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG,
+                     _("unsupported flags (0x%x) in function %s"),
+                     flags & ~(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_FORCE_BOOT),
+                     "xvmDomainStart");
+        return FALSE;
+    }
+    if (!xvmDriverCheckNotHost(obj, _("start"), error) ||
+        !xvmDriverBeginJob(obj, "start", error))
+        return FALSE;
+    if (xvmDomainObjIsActive(obj)) {
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
+        ok = FALSE;
+    } else {
+        ok = xvmDomainStartJob(drv, obj, (flags & VIR_DOMAIN_START_PAUSED) ? &boot_paused
+                                                                          : &boot_running,
+                               error);
+    }
+    xvmDomainObjEndJob(obj);
+    return ok;
+}
+
+xvmDomainObj *
+xvmDomainCreateXML(xvmDriver *drv, const char *xml, unsigned int flags, GError **error)
+{
+    g_autoptr(xvmDomainDef) def = NULL;
+    xvmDomainObj *obj;
+    gboolean ok;
+
+    if (flags & ~VIR_DOMAIN_START_PAUSED) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG,
+                     _("unsupported flags (0x%x) in function %s"),
+                     flags & ~VIR_DOMAIN_START_PAUSED, "xvmDomainCreateXML");
+        return NULL;
+    }
+    if (!xml) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG, "%s", _("no domain XML given"));
+        return NULL;
+    }
+    if (!(def = xvmDomainDefParseString(xml, -1, XVM_DOMAIN_PARSE_INACTIVE, error)))
+        return NULL;
+    if (g_strcmp0(def->name, XVM_DOMAIN0_NAME) == 0) {
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID,
+                     _("cannot start %s: it is the host's domain"), XVM_DOMAIN0_NAME);
+        return NULL;
+    }
+    if (!(obj = xvmDomainListAdd(drv->domains, &def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, error)))
+        return NULL;
+    if (!xvmDriverBeginJob(obj, "start", error)) {
+        /* Still inactive and never started: undo the add. */
+        if (!xvmDomainObjIsActive(obj) && !obj->job)
+            xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        xvmDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    ok = xvmDomainStartJob(drv, obj, (flags & VIR_DOMAIN_START_PAUSED) ? &boot_paused
+                                                                      : &boot_running,
+                           error);
+    xvmDomainObjEndJob(obj);
+    if (!ok)
+        xvmDomainObjEndAPI(&obj);
+    return obj;
+}
