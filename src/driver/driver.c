@@ -336,6 +336,8 @@ xvmDriverOpen(const xvmDriverConfig *cfg, GError **error)
     drv->hv_idle = g_ptr_array_new_with_free_func((GDestroyNotify)hv_close);
     drv->handling = g_hash_table_new(NULL, NULL);
     drv->domains = xvmDomainListNew();
+    drv->event_func = cfg->event_func;
+    drv->event_opaque = cfg->event_opaque;
 
     if (!drv->cfg.xenstored_path || !drv->cfg.state_dir || !drv->cfg.run_dir) {
         xvmConfError(error, VIR_ERR_INVALID_ARG, "%s",

@@ -54,6 +54,18 @@ G_BEGIN_DECLS
  * name, running, transient; it can be neither started nor destroyed. */
 #define XVM_DOMAIN0_NAME "Domain-0"
 
+/* One domain event, as the RPC layer sends it to clients. */
+typedef struct {
+    int event_id;                   /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
+    char *name;
+    xvmUuid uuid;
+    int id;                         /* domid when emitted, -1: inactive */
+    int event;                      /* LIFECYCLE: virDomainEventType */
+    int detail;                     /* LIFECYCLE: its detail enum */
+} xvmDomainEvent;
+
+typedef void (*xvmDomainEventFunc)(const xvmDomainEvent *event, void *opaque);
+
 /* How long a start waits for the backends of its devices (hotplug). */
 #define XVM_DRIVER_BACKEND_TIMEOUT_MS 20000
 /* How long a destroy waits for the domain to leave the hypervisor's table
@@ -85,19 +97,11 @@ typedef struct {
     xvmDriverHostShutdown host_shutdown;
     guint host_shutdown_timeout_s;  /* 0: 60 s */
     guint backend_timeout_ms;       /* 0: XVM_DRIVER_BACKEND_TIMEOUT_MS */
+    /* The event sink from the start (open itself may emit: domains that
+     * shut down while no xvmd ran, autostarts); NULL: none yet. */
+    xvmDomainEventFunc event_func;
+    void *event_opaque;
 } xvmDriverConfig;
-
-/* One domain event, as the RPC layer sends it to clients. */
-typedef struct {
-    int event_id;                   /* VIR_DOMAIN_EVENT_ID_LIFECYCLE */
-    char *name;
-    xvmUuid uuid;
-    int id;                         /* domid when emitted, -1: inactive */
-    int event;                      /* LIFECYCLE: virDomainEventType */
-    int detail;                     /* LIFECYCLE: its detail enum */
-} xvmDomainEvent;
-
-typedef void (*xvmDomainEventFunc)(const xvmDomainEvent *event, void *opaque);
 
 typedef struct _xvmDriver xvmDriver;
 
@@ -149,7 +153,7 @@ xvmDriver *xvmDriverOpen(const xvmDriverConfig *cfg, GError **error);
 void xvmDriverClose(xvmDriver *drv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDriver, xvmDriverClose)
 
-/* The RPC layer's sink (NULL: events are dropped). Any thread. */
+/* Replaces the sink (NULL: events are dropped). Any thread. */
 void xvmDriverSetEventSink(xvmDriver *drv, xvmDomainEventFunc func, void *opaque);
 
 /* Queues a lifecycle event of `obj` (locked): name, uuid and its current

@@ -1,0 +1,264 @@
+/* See lifecycle_env.h. */
+#include "lifecycle_env.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <gio/gio.h>
+#include <string.h>
+
+#include "domain_define.h"
+#include "domain_xs_layout.h"
+
+static gpointer
+loop_thread(gpointer data)
+{
+    LcEnv *env = data;
+
+    g_main_context_push_thread_default(env->ctx);
+    g_main_loop_run(env->loop);
+    g_main_context_pop_thread_default(env->ctx);
+    return NULL;
+}
+
+/* The sink: runs on the loop thread. */
+static void
+on_event(const xvmDomainEvent *ev, void *opaque)
+{
+    LcEnv *env = opaque;
+
+    g_assert_cmpint(ev->event_id, ==, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+    g_async_queue_push(env->events, g_strdup_printf("%s %d %d", ev->name, ev->event,
+                                                    ev->detail));
+}
+
+/* stack_start does not wait for xvm-consoled (it has no socket); it is
+ * ready to be stopped once it catches SIGTERM (SigCgt in /proc). */
+static void
+wait_catches_sigterm(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%d/status", (int)pid);
+
+    for (int i = 0; i < 2000; i++) {
+        g_autofree char *text = NULL;
+        const char *line;
+        guint64 mask;
+
+        g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+        line = strstr(text, "SigCgt:");
+        g_assert_nonnull(line);
+        mask = g_ascii_strtoull(line + strlen("SigCgt:"), NULL, 16);
+        if (mask & (G_GUINT64_CONSTANT(1) << (SIGTERM - 1)))
+            return;
+        g_usleep(10000);
+    }
+    g_error("xvm-consoled (pid %d) never got ready", (int)pid);
+}
+
+void
+lc_env_start(LcEnv *env)
+{
+    memset(env, 0, sizeof(*env));
+    stack_start(&env->s, 4096);
+    wait_catches_sigterm(env->s.consoled);
+    env->state_dir = g_build_filename(env->s.dir, "state", NULL);
+    env->run_dir = g_build_filename(env->s.dir, "xvmd-run", NULL);
+    env->ctx = g_main_context_new();
+    env->loop = g_main_loop_new(env->ctx, FALSE);
+    env->events = g_async_queue_new_full(g_free);
+    env->thread = g_thread_new("loop", loop_thread, env);
+}
+
+void
+lc_env_stop(LcEnv *env)
+{
+    lc_driver_close(env);
+    g_main_loop_quit(env->loop);
+    g_thread_join(env->thread);
+    g_main_loop_unref(env->loop);
+    g_main_context_unref(env->ctx);
+    g_async_queue_unref(env->events);
+    g_free(env->state_dir);
+    g_free(env->run_dir);
+    stack_stop(&env->s);
+}
+
+void
+lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy)
+{
+    g_autofree char *spec = g_strdup_printf("sim:%s", env->s.simhv_sock);
+    xvmDriverConfig cfg = {
+        .hv_spec = spec,
+        .xenstored_path = env->s.xs_sock,
+        .state_dir = env->state_dir,
+        .run_dir = env->run_dir,
+        .context = env->ctx,
+        .autostart = autostart,
+        .host_shutdown = policy,
+        .host_shutdown_timeout_s = 20,
+        .event_func = on_event,
+        .event_opaque = env,
+    };
+    g_autoptr(GError) err = NULL;
+
+    g_assert_null(env->drv);
+    env->drv = xvmDriverOpen(&cfg, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(env->drv);
+}
+
+void
+lc_driver_close(LcEnv *env)
+{
+    g_clear_pointer(&env->drv, xvmDriverClose);
+}
+
+char *
+lc_guest_xml(LcEnv *env, const LcGuest *g)
+{
+    g_autoptr(GString) xml = g_string_new(NULL);
+
+    g_string_append_printf(xml,
+        "<domain type='xen'>\n"
+        "  <name>%s</name>\n"
+        "  <memory unit='MiB'>64</memory>\n"
+        "  <vcpu>2</vcpu>\n"
+        "  <cputune><shares>512</shares></cputune>\n"
+        "  <os>\n"
+        "    <type>linux</type>\n"
+        "    <kernel>%s</kernel>\n"
+        "    <cmdline>%s</cmdline>\n"
+        "  </os>\n",
+        g->name, env->s.kernel, g->cmdline ? g->cmdline : "");
+    if (g->on_poweroff)
+        g_string_append_printf(xml, "  <on_poweroff>%s</on_poweroff>\n", g->on_poweroff);
+    if (g->on_reboot)
+        g_string_append_printf(xml, "  <on_reboot>%s</on_reboot>\n", g->on_reboot);
+    if (g->on_crash)
+        g_string_append_printf(xml, "  <on_crash>%s</on_crash>\n", g->on_crash);
+    g_string_append(xml, "  <devices>\n");
+    if (g->disk)
+        g_string_append_printf(xml,
+            "    <disk type='file' device='disk'>\n"
+            "      <source file='%s'/>\n"
+            "      <target dev='xvda' bus='xen'/>\n"
+            "    </disk>\n", g->disk);
+    if (g->net)
+        g_string_append(xml,
+            "    <interface type='bridge'>\n"
+            "      <source bridge='xenbr0'/>\n"
+            "    </interface>\n");
+    g_string_append(xml,
+        "    <console type='pty'><target type='xen' port='0'/></console>\n"
+        "  </devices>\n"
+        "</domain>\n");
+    return g_string_free(g_steal_pointer(&xml), FALSE);
+}
+
+xvmDomainObj *
+lc_define(LcEnv *env, const LcGuest *g)
+{
+    g_autofree char *xml = lc_guest_xml(env, g);
+    g_autoptr(GError) err = NULL;
+    xvmDomainDef *def = xvmDomainDefParseString(xml, -1, XVM_DOMAIN_PARSE_INACTIVE, &err);
+    xvmDomainObj *obj;
+
+    g_assert_no_error(err);
+    obj = xvmDomainDefine(env->drv->domains, env->drv->store, &def, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(obj);
+    xvmDomainObjUnlock(obj);
+    return obj;
+}
+
+char *
+lc_disk(LcEnv *env, const char *name)
+{
+    char *path = g_build_filename(env->s.dir, name, NULL);
+    g_autofree char *zeros = g_malloc0(4 << 20);
+
+    g_assert_true(g_file_set_contents(path, zeros, 4 << 20, NULL));
+    return path;
+}
+
+void
+lc_expect_event(LcEnv *env, const char *name, int event, int detail)
+{
+    g_autofree char *want = g_strdup_printf("%s %d %d", name, event, detail);
+    g_autofree char *got = g_async_queue_timeout_pop(env->events, 20 * G_USEC_PER_SEC);
+
+    if (!got)
+        g_error("no event within 20 s; expected \"%s\"", want);
+    g_assert_cmpstr(got, ==, want);
+}
+
+void
+lc_expect_no_event(LcEnv *env, guint ms)
+{
+    g_autofree char *got = g_async_queue_timeout_pop(env->events,
+                                                     (guint64)ms * G_TIME_SPAN_MILLISECOND);
+
+    if (got)
+        g_error("unexpected event \"%s\"", got);
+}
+
+virDomainState
+lc_state(xvmDomainObj *obj, int *reason, int *domid)
+{
+    virDomainState state;
+
+    xvmDomainObjLock(obj);
+    state = xvmDomainObjGetState(obj, reason);
+    if (domid)
+        *domid = obj->domid;
+    xvmDomainObjUnlock(obj);
+    return state;
+}
+
+void
+lc_assert_connected(LcEnv *env, int domid, gboolean disk, gboolean net)
+{
+    g_autofree char *vbd_fe = g_strdup_printf("/local/domain/%d/device/vbd/51712/state", domid);
+    g_autofree char *vbd_be = g_strdup_printf("/local/domain/0/backend/vbd/%d/51712/state",
+                                              domid);
+    g_autofree char *vif_fe = g_strdup_printf("/local/domain/%d/device/vif/0/state", domid);
+    g_autofree char *vif_be = g_strdup_printf("/local/domain/0/backend/vif/%d/0/state", domid);
+
+    if (disk) {
+        g_assert_true(stack_wait_node(&env->s, vbd_fe, "4"));
+        g_assert_true(stack_wait_node(&env->s, vbd_be, "4"));
+    }
+    if (net) {
+        g_assert_true(stack_wait_node(&env->s, vif_fe, "4"));
+        g_assert_true(stack_wait_node(&env->s, vif_be, "4"));
+    }
+}
+
+static void
+assert_no_child(LcEnv *env, const char *dir, int domid)
+{
+    g_auto(GStrv) names = xs_directory(env->s.xs, 0, dir, NULL);
+    g_autofree char *id = g_strdup_printf("%d", domid);
+
+    for (gsize i = 0; names && names[i]; i++)
+        if (g_str_equal(names[i], id))
+            g_error("%s/%s is still there", dir, id);
+}
+
+void
+lc_assert_gone(LcEnv *env, int domid, const xvmUuid *uuid)
+{
+    g_autofree char *vm = xvmXsVmPath(uuid);
+    g_autofree char *vm_uuid = g_strdup_printf("%s/uuid", vm);
+    g_autofree char *value = NULL;
+    g_autoptr(GError) err = NULL;
+    struct hv_dominfo info;
+
+    g_assert_false(hv_domain_getinfo(env->s.hv, (uint32_t)domid, &info, &err));
+    g_assert_error(err, HV_ERROR, ENOENT);
+    assert_no_child(env, "/local/domain", domid);
+    assert_no_child(env, "/local/domain/0/backend/vbd", domid);
+    assert_no_child(env, "/local/domain/0/backend/vif", domid);
+    assert_no_child(env, "/local/domain/0/backend/console", domid);
+    value = xs_read(env->s.xs, 0, vm, NULL, NULL);
+    g_assert_null(value);
+}

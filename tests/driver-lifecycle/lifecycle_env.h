@@ -1,0 +1,55 @@
+/* The driver on the simulated stack, for the lifecycle tests: the three
+ * daemons (stack.h), a main loop on its own thread (VIRQ_DOM_EXC, event
+ * delivery, as in xvmd), the driver opened on state and run directories
+ * of the stack's temporary directory, and the events it delivers in a
+ * queue the test reads in order. */
+#pragma once
+
+#include <glib.h>
+
+#include "driver.h"
+#include "stack.h"
+
+typedef struct {
+    struct stack s;
+    GMainContext *ctx;
+    GMainLoop *loop;
+    GThread *thread;
+    GAsyncQueue *events;        /* char*: "NAME EVENT DETAIL" */
+    char *state_dir, *run_dir;
+    xvmDriver *drv;
+} LcEnv;
+
+typedef struct {
+    const char *name;
+    const char *cmdline;        /* NULL: "" */
+    const char *disk;           /* image path; NULL: no disk */
+    gboolean net;
+    const char *on_poweroff, *on_reboot, *on_crash;   /* NULL: libvirt's defaults */
+} LcGuest;
+
+void lc_env_start(LcEnv *env);
+void lc_env_stop(LcEnv *env);
+
+/* Opens the driver (env->drv) on the env's directories. */
+void lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy);
+void lc_driver_close(LcEnv *env);
+
+char *lc_guest_xml(LcEnv *env, const LcGuest *g);
+/* Defines the guest; returns its object unlocked and referenced. */
+xvmDomainObj *lc_define(LcEnv *env, const LcGuest *g);
+/* A disk image of 4 MiB in the stack's directory. */
+char *lc_disk(LcEnv *env, const char *name);
+
+/* Pops the next event within 20 s and checks it. */
+void lc_expect_event(LcEnv *env, const char *name, int event, int detail);
+/* No event arrives within ms. */
+void lc_expect_no_event(LcEnv *env, guint ms);
+
+/* The object's state, domid (locking it). */
+virDomainState lc_state(xvmDomainObj *obj, int *reason, int *domid);
+/* Every frontend and backend of the running guest Connected. */
+void lc_assert_connected(LcEnv *env, int domid, gboolean disk, gboolean net);
+/* Nothing of domain `domid` / `uuid` left: not in the hypervisor's
+ * table, no xenstore entry. */
+void lc_assert_gone(LcEnv *env, int domid, const xvmUuid *uuid);

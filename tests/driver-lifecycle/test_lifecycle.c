@@ -1,0 +1,667 @@
+/* The driver's domain lifecycle (issue 6) on the simulated stack: start
+ * (devices connected), lookups, shutdown, start paused and resume,
+ * reboot, destroy, on_crash, a start that fails in a backend, transient
+ * domains, a second driver finding the running domains, Domain-0,
+ * autostart and the host-shutdown policy. Events are checked in order. */
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdint.h>
+#include <string.h>
+#include <xen/xen.h>
+#include <xen/sched.h>
+
+#include "domain_define.h"
+#include "domain_lifecycle.h"
+#include "lifecycle_env.h"
+
+#define EV_STARTED VIR_DOMAIN_EVENT_STARTED
+#define EV_STOPPED VIR_DOMAIN_EVENT_STOPPED
+
+static xvmDomainObj *
+find(LcEnv *env, const char *name)
+{
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj = xvmDomainListFindByName(env->drv->domains, name, &err);
+
+    g_assert_no_error(err);
+    return obj;     /* locked */
+}
+
+static void
+start(LcEnv *env, xvmDomainObj *obj, unsigned int flags)
+{
+    g_autoptr(GError) err = NULL;
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainStart(env->drv, obj, flags, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+}
+
+static void
+destroy(LcEnv *env, xvmDomainObj *obj)
+{
+    g_autoptr(GError) err = NULL;
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+}
+
+static int
+domid_of(xvmDomainObj *obj)
+{
+    int domid;
+
+    lc_state(obj, NULL, &domid);
+    return domid;
+}
+
+static gboolean
+status_exists(LcEnv *env, const char *name)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s.xml", env->run_dir, name);
+
+    return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+/* Start, lookups, devices, then the guest powers off on request. */
+static void
+test_start_shutdown(void)
+{
+    LcEnv env;
+    g_autofree char *disk = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    int reason, domid;
+    struct hv_dominfo info;
+    struct hv_sched_credit sc;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    disk = lc_disk(&env, "disk.img");
+    obj = lc_define(&env, &(LcGuest){ .name = "web", .disk = disk, .net = TRUE });
+    start(&env, obj, 0);
+    lc_expect_event(&env, "web", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    g_assert_cmpint(lc_state(obj, &reason, &domid), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_BOOTED);
+    g_assert_cmpint(domid, >=, 1);
+    g_assert_true(status_exists(&env, "web"));
+
+    /* The hypervisor runs it, with the weight of <shares>. */
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_false(info.flags & (HV_DOMINF_PAUSED | HV_DOMINF_SHUTDOWN));
+    g_assert_true(hv_sched_credit_get(env.s.hv, (uint32_t)domid, &sc, NULL));
+    g_assert_cmpuint(sc.weight, ==, 512);
+    lc_assert_connected(&env, domid, TRUE, TRUE);
+
+    /* Lookups by id and name; listing (Domain-0 and web). */
+    {
+        xvmDomainObj *byid = xvmDomainListFindByID(env.drv->domains, domid, &err);
+
+        g_assert_no_error(err);
+        g_assert_true(byid == obj);
+        xvmDomainObjEndAPI(&byid);
+        g_assert_cmpuint(xvmDomainListCount(env.drv->domains, TRUE), ==, 2);
+        g_assert_cmpuint(xvmDomainListCount(env.drv->domains, FALSE), ==, 0);
+    }
+    /* Starting it again is refused. */
+    xvmDomainObjLock(obj);
+    g_assert_false(xvmDomainStart(env.drv, obj, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainStart(env.drv, obj, 0x100, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+    g_clear_error(&err);
+
+    g_assert_true(xvmDomainShutdown(env.drv, obj, 0, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_expect_event(&env, "web", VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    lc_expect_event(&env, "web", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    g_assert_cmpint(lc_state(obj, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+    lc_assert_gone(&env, domid, &obj->uuid);
+    g_assert_false(status_exists(&env, "web"));
+
+    /* Shut off: shutdown, destroy, suspend are refused. */
+    xvmDomainObjLock(obj);
+    g_assert_false(xvmDomainShutdown(env.drv, obj, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainDestroy(env.drv, obj, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainSuspend(env.drv, obj, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    xvmDomainObjUnlock(obj);
+
+    lc_expect_no_event(&env, 200);
+    lc_env_stop(&env);
+}
+
+/* Start paused: the backends are ready, the guest has not run. */
+static void
+test_paused_resume_destroy(void)
+{
+    LcEnv env;
+    g_autofree char *disk = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *hp = NULL;
+    int reason, domid;
+    struct hv_dominfo info;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    disk = lc_disk(&env, "disk.img");
+    obj = lc_define(&env, &(LcGuest){ .name = "sleepy", .disk = disk, .net = TRUE });
+    start(&env, obj, VIR_DOMAIN_START_PAUSED);
+    lc_expect_event(&env, "sleepy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    lc_expect_event(&env, "sleepy", VIR_DOMAIN_EVENT_SUSPENDED,
+                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    g_assert_cmpint(lc_state(obj, &reason, &domid), ==, VIR_DOMAIN_PAUSED);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_PAUSED_USER);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_true(info.flags & HV_DOMINF_PAUSED);
+    hp = stack_read(&env.s, "/local/domain/0/backend/vbd/%d/51712/hotplug-status", domid);
+    g_assert_cmpstr(hp, ==, "connected");
+    {
+        g_autofree char *fe = stack_read(&env.s, "/local/domain/%d/device/vbd/51712/state",
+                                         domid);
+
+        g_assert_cmpstr(fe, ==, "1");   /* the guest never ran */
+    }
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainResume(env.drv, obj, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_expect_event(&env, "sleepy", VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    g_assert_cmpint(lc_state(obj, &reason, NULL), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_UNPAUSED);
+    lc_assert_connected(&env, domid, TRUE, TRUE);
+
+    /* Resume of a running domain: nothing happens. */
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainResume(env.drv, obj, &err));
+    g_assert_true(xvmDomainSuspend(env.drv, obj, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_expect_event(&env, "sleepy", VIR_DOMAIN_EVENT_SUSPENDED,
+                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_true(info.flags & HV_DOMINF_PAUSED);
+
+    destroy(&env, obj);
+    lc_expect_event(&env, "sleepy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    g_assert_cmpint(lc_state(obj, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    lc_assert_gone(&env, domid, &obj->uuid);
+    g_assert_false(status_exists(&env, "sleepy"));
+    lc_expect_no_event(&env, 200);
+    lc_env_stop(&env);
+}
+
+/* Reboot with on_reboot=restart: a new domid, as libxl does. */
+static void
+test_reboot(void)
+{
+    LcEnv env;
+    g_autofree char *disk = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    int reason, first, second;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    disk = lc_disk(&env, "disk.img");
+    obj = lc_define(&env, &(LcGuest){ .name = "bouncy", .disk = disk, .net = TRUE,
+                                      .on_reboot = "restart" });
+    start(&env, obj, 0);
+    lc_expect_event(&env, "bouncy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    first = domid_of(obj);
+    lc_assert_connected(&env, first, TRUE, TRUE);
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainReboot(env.drv, obj, VIR_DOMAIN_REBOOT_PARAVIRT, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_expect_event(&env, "bouncy", VIR_DOMAIN_EVENT_SHUTDOWN,
+                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    lc_expect_event(&env, "bouncy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    lc_expect_event(&env, "bouncy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    g_assert_cmpint(lc_state(obj, &reason, &second), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_BOOTED);
+    g_assert_cmpint(second, !=, first);
+    lc_assert_gone(&env, first, &(xvmUuid){ { 0 } });
+    lc_assert_connected(&env, second, TRUE, TRUE);
+    g_assert_true(status_exists(&env, "bouncy"));
+
+    destroy(&env, obj);
+    lc_expect_event(&env, "bouncy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_assert_gone(&env, second, &obj->uuid);
+    lc_env_stop(&env);
+}
+
+/* xvmsim.crash=1: the guest crashes a second after it runs. */
+static void
+test_crash_restart(void)
+{
+    LcEnv env;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    int first, second;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = lc_define(&env, &(LcGuest){ .name = "crashy", .cmdline = "xvmsim.crash=1",
+                                      .net = TRUE, .on_crash = "restart" });
+    start(&env, obj, 0);
+    lc_expect_event(&env, "crashy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    first = domid_of(obj);
+    lc_expect_event(&env, "crashy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    lc_expect_event(&env, "crashy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    second = domid_of(obj);
+    g_assert_cmpint(second, >, first);
+    lc_assert_gone(&env, first, &(xvmUuid){ { 0 } });
+
+    /* It crashes again and again; a destroy ends it, whenever it comes. */
+    destroy(&env, obj);
+    for (;;) {
+        g_autofree char *ev = g_async_queue_timeout_pop(env.events, 20 * G_USEC_PER_SEC);
+        g_autofree char *destroyed = g_strdup_printf("crashy %d %d", EV_STOPPED,
+                                                     VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+
+        g_assert_nonnull(ev);
+        if (g_str_equal(ev, destroyed))
+            break;
+    }
+    g_assert_cmpint(lc_state(obj, NULL, &second), ==, VIR_DOMAIN_SHUTOFF);
+    lc_expect_no_event(&env, 1500);
+    g_assert_cmpuint(xvmDomainListCount(env.drv->domains, TRUE), ==, 1);
+    lc_env_stop(&env);
+}
+
+static void
+test_crash_destroy_preserve(void)
+{
+    LcEnv env;
+    g_autoptr(xvmDomainObj) gone = NULL;
+    g_autoptr(xvmDomainObj) kept = NULL;
+    struct hv_dominfo info;
+    int reason, domid_gone, domid_kept;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    gone = lc_define(&env, &(LcGuest){ .name = "fragile", .cmdline = "xvmsim.crash=1",
+                                       .on_crash = "destroy" });
+    start(&env, gone, 0);
+    lc_expect_event(&env, "fragile", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    domid_gone = domid_of(gone);
+    lc_expect_event(&env, "fragile", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+    g_assert_cmpint(lc_state(gone, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_CRASHED);
+    lc_assert_gone(&env, domid_gone, &gone->uuid);
+
+    kept = lc_define(&env, &(LcGuest){ .name = "evidence", .cmdline = "xvmsim.crash=1",
+                                       .on_crash = "preserve" });
+    start(&env, kept, 0);
+    lc_expect_event(&env, "evidence", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    lc_expect_event(&env, "evidence", VIR_DOMAIN_EVENT_CRASHED,
+                    VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    g_assert_cmpint(lc_state(kept, &reason, &domid_kept), ==, VIR_DOMAIN_CRASHED);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_CRASHED_PANICKED);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid_kept, &info, NULL));
+    g_assert_true(info.flags & HV_DOMINF_SHUTDOWN);
+    g_assert_cmpuint(info.shutdown_reason, ==, SHUTDOWN_crash);
+    g_assert_true(status_exists(&env, "evidence"));
+    {
+        g_autoptr(GError) err = NULL;
+
+        xvmDomainObjLock(kept);
+        g_assert_false(xvmDomainResume(env.drv, kept, &err));
+        g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+        xvmDomainObjUnlock(kept);
+    }
+    destroy(&env, kept);
+    lc_expect_event(&env, "evidence", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_assert_gone(&env, domid_kept, &kept->uuid);
+    lc_env_stop(&env);
+}
+
+/* A missing disk image: the backend's error, nothing left behind. */
+static void
+test_missing_disk(void)
+{
+    LcEnv env;
+    g_autofree char *missing = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree struct hv_dominfo *list = NULL;
+    g_auto(GStrv) doms = NULL;
+    g_auto(GStrv) vms = NULL;
+    size_t n = 0;
+    int reason;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    missing = g_build_filename(env.s.dir, "no-such-disk.img", NULL);
+    obj = lc_define(&env, &(LcGuest){ .name = "broken", .disk = missing, .net = TRUE });
+    xvmDomainObjLock(obj);
+    g_assert_false(xvmDomainStart(env.drv, obj, 0, &err));
+    xvmDomainObjUnlock(obj);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(strstr(err->message, "xvda"));
+    g_assert_nonnull(strstr(err->message, missing));
+    g_assert_cmpint(lc_state(obj, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_FAILED);
+    g_assert_false(status_exists(&env, "broken"));
+
+    /* Only Domain-0 in the hypervisor and in xenstore. */
+    g_assert_true(hv_domain_list(env.s.hv, &list, &n, NULL));
+    g_assert_cmpuint(n, ==, 1);
+    g_assert_cmpuint(list[0].domid, ==, 0);
+    doms = xs_directory(env.s.xs, 0, "/local/domain", NULL);
+    g_assert_nonnull(doms);
+    g_assert_cmpuint(g_strv_length(doms), ==, 1);
+    g_assert_cmpstr(doms[0], ==, "0");
+    vms = xs_directory(env.s.xs, 0, "/vm", NULL);
+    g_assert_true(vms == NULL || g_strv_length(vms) == 0);
+    lc_assert_gone(&env, 1, &obj->uuid);
+    lc_expect_no_event(&env, 200);
+
+    /* Once the image exists the same domain starts. */
+    {
+        g_autofree char *made = lc_disk(&env, "no-such-disk.img");
+
+        start(&env, obj, 0);
+        lc_expect_event(&env, "broken", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+        destroy(&env, obj);
+        lc_expect_event(&env, "broken", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    }
+    lc_env_stop(&env);
+}
+
+/* createXML: transient domains vanish when they stop. */
+static void
+test_transient(void)
+{
+    LcEnv env;
+    g_autofree char *xml = NULL;
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj;
+    xvmDomainObj *again;
+    int domid;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    xml = lc_guest_xml(&env, &(LcGuest){ .name = "fleeting", .net = TRUE });
+
+    obj = xvmDomainCreateXML(env.drv, xml, 0, &err);
+    g_assert_no_error(err);
+    g_assert_nonnull(obj);
+    g_assert_false(xvmDomainObjIsPersistent(obj));
+    domid = obj->domid;
+    g_assert_cmpint(domid, >=, 1);
+    g_assert_true(xvmDomainDestroy(env.drv, obj, 0, &err));
+    g_assert_no_error(err);
+    xvmDomainObjEndAPI(&obj);
+    lc_expect_event(&env, "fleeting", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    lc_expect_event(&env, "fleeting", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    g_assert_null(xvmDomainListFindByName(env.drv->domains, "fleeting", &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_NO_DOMAIN);
+    g_clear_error(&err);
+    lc_assert_gone(&env, domid, &(xvmUuid){ { 0 } });
+
+    /* Started paused, then powered off by the guest: gone as well. */
+    obj = xvmDomainCreateXML(env.drv, xml, VIR_DOMAIN_START_PAUSED, &err);
+    g_assert_no_error(err);
+    g_assert_true(xvmDomainResume(env.drv, obj, &err));
+    g_assert_true(xvmDomainShutdown(env.drv, obj, 0, &err));
+    g_assert_no_error(err);
+    xvmDomainObjEndAPI(&obj);
+    lc_expect_event(&env, "fleeting", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    lc_expect_event(&env, "fleeting", VIR_DOMAIN_EVENT_SUSPENDED,
+                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    lc_expect_event(&env, "fleeting", VIR_DOMAIN_EVENT_RESUMED,
+                    VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    lc_expect_event(&env, "fleeting", VIR_DOMAIN_EVENT_SHUTDOWN,
+                    VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    lc_expect_event(&env, "fleeting", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    again = xvmDomainListFindByName(env.drv->domains, "fleeting", NULL);
+    g_assert_null(again);
+
+    /* A transient domain with on_reboot=restart comes back under the
+     * same name. */
+    {
+        g_autofree char *rxml = lc_guest_xml(&env, &(LcGuest){ .name = "phoenix",
+                                                               .on_reboot = "restart" });
+
+        obj = xvmDomainCreateXML(env.drv, rxml, 0, &err);
+        g_assert_no_error(err);
+        domid = obj->domid;
+        g_assert_true(xvmDomainReboot(env.drv, obj, 0, &err));
+        xvmDomainObjEndAPI(&obj);
+        lc_expect_event(&env, "phoenix", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+        lc_expect_event(&env, "phoenix", VIR_DOMAIN_EVENT_SHUTDOWN,
+                        VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+        lc_expect_event(&env, "phoenix", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+        lc_expect_event(&env, "phoenix", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+        obj = find(&env, "phoenix");
+        g_assert_cmpint(obj->domid, >, domid);
+        g_assert_false(xvmDomainObjIsPersistent(obj));
+        g_assert_true(xvmDomainDestroy(env.drv, obj, 0, &err));
+        xvmDomainObjEndAPI(&obj);
+        lc_expect_event(&env, "phoenix", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    }
+
+    /* Bad documents and flags. */
+    g_assert_null(xvmDomainCreateXML(env.drv, "<domain type='xen'><name>x", 0, &err));
+    g_assert_nonnull(err);
+    g_clear_error(&err);
+    g_assert_null(xvmDomainCreateXML(env.drv, xml, VIR_DOMAIN_START_AUTODESTROY, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    g_assert_cmpuint(xvmDomainListCount(env.drv->domains, TRUE), ==, 1);
+    lc_env_stop(&env);
+}
+
+/* Domain-0 is listed and cannot be started or destroyed. */
+static void
+test_domain0(void)
+{
+    LcEnv env;
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *dom0;
+    int reason;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    dom0 = xvmDomainListFindByID(env.drv->domains, 0, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(dom0->name, ==, "Domain-0");
+    g_assert_cmpint(xvmDomainObjGetState(dom0, &reason), ==, VIR_DOMAIN_RUNNING);
+    g_assert_false(xvmDomainObjIsPersistent(dom0));
+    g_assert_false(xvmDomainStart(env.drv, dom0, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainDestroy(env.drv, dom0, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainShutdown(env.drv, dom0, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainSuspend(env.drv, dom0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    xvmDomainObjEndAPI(&dom0);
+    g_assert_null(xvmDomainCreateXML(env.drv,
+        "<domain type='xen'><name>Domain-0</name><memory>65536</memory>"
+        "<os><type>linux</type><kernel>/k</kernel></os></domain>", 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    lc_env_stop(&env);
+}
+
+/* A second driver on the same directories finds the running domains
+ * with their ids and states; a domain that went meanwhile is shut off. */
+static void
+test_reconnect(void)
+{
+    LcEnv env;
+    g_autofree char *disk = NULL;
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *a, *b, *c;
+    int ida, idb, idc, reason;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    disk = lc_disk(&env, "disk.img");
+    a = lc_define(&env, &(LcGuest){ .name = "alpha", .disk = disk, .net = TRUE });
+    b = lc_define(&env, &(LcGuest){ .name = "beta", .net = TRUE });
+    c = lc_define(&env, &(LcGuest){ .name = "gamma" });
+    start(&env, a, 0);
+    start(&env, b, VIR_DOMAIN_START_PAUSED);
+    start(&env, c, 0);
+    ida = domid_of(a);
+    idb = domid_of(b);
+    idc = domid_of(c);
+    xvmDomainObjUnref(a);
+    xvmDomainObjUnref(b);
+    xvmDomainObjUnref(c);
+    lc_driver_close(&env);
+    while (g_async_queue_try_pop(env.events))
+        ;
+
+    /* gamma dies while no driver watches. */
+    g_assert_true(hv_domain_destroy(env.s.hv, (uint32_t)idc, &err));
+    g_assert_no_error(err);
+    g_assert_true(stack_wait_gone(&env.s, (uint32_t)idc));
+
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    a = find(&env, "alpha");
+    g_assert_cmpint(a->domid, ==, ida);
+    g_assert_cmpint(xvmDomainObjGetState(a, &reason), ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(a->has_been_started);
+    xvmDomainObjUnlock(a);     /* never wait for events holding a lock */
+    b = xvmDomainListFindByID(env.drv->domains, idb, &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(b->name, ==, "beta");
+    g_assert_cmpint(xvmDomainObjGetState(b, &reason), ==, VIR_DOMAIN_PAUSED);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_PAUSED_USER);
+    c = find(&env, "gamma");
+    g_assert_cmpint(xvmDomainObjGetState(c, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+    g_assert_false(status_exists(&env, "gamma"));
+    xvmDomainObjEndAPI(&c);
+    lc_assert_gone(&env, idc, &(xvmUuid){ { 0 } });
+
+    /* The attached domains are fully managed: resume, shutdown, destroy. */
+    g_assert_true(xvmDomainResume(env.drv, b, &err));
+    g_assert_no_error(err);
+    lc_expect_event(&env, "beta", VIR_DOMAIN_EVENT_RESUMED, VIR_DOMAIN_EVENT_RESUMED_UNPAUSED);
+    g_assert_true(xvmDomainShutdown(env.drv, b, 0, &err));
+    xvmDomainObjEndAPI(&b);
+    lc_expect_event(&env, "beta", VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    lc_expect_event(&env, "beta", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    lc_assert_gone(&env, idb, &(xvmUuid){ { 0 } });
+    xvmDomainObjLock(a);
+    g_assert_true(xvmDomainDestroy(env.drv, a, 0, &err));
+    g_assert_no_error(err);
+    lc_expect_event(&env, "alpha", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_assert_gone(&env, ida, &a->uuid);
+    xvmDomainObjEndAPI(&a);
+    lc_env_stop(&env);
+}
+
+/* A domain that powered off while no driver watched is handled at open. */
+static void
+test_reconnect_shut_down(void)
+{
+    LcEnv env;
+    xvmDomainObj *obj;
+    int domid, reason;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = lc_define(&env, &(LcGuest){ .name = "quiet" });
+    start(&env, obj, 0);
+    domid = domid_of(obj);
+    xvmDomainObjUnref(obj);
+    lc_driver_close(&env);
+    while (g_async_queue_try_pop(env.events))
+        ;
+    {
+        g_autofree char *path = g_strdup_printf("/local/domain/%d/control/shutdown", domid);
+
+        stack_write(&env.s, path, "poweroff");
+        g_assert_cmpint(stack_wait_shutdown(&env.s, (uint32_t)domid), ==, SHUTDOWN_poweroff);
+    }
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    lc_expect_event(&env, "quiet", VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
+    lc_expect_event(&env, "quiet", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    obj = find(&env, "quiet");
+    g_assert_cmpint(xvmDomainObjGetState(obj, &reason), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+    lc_assert_gone(&env, domid, &obj->uuid);
+    xvmDomainObjEndAPI(&obj);
+    lc_env_stop(&env);
+}
+
+/* Autostart at open; the host-shutdown policy at close. */
+static void
+test_autostart_host_shutdown(void)
+{
+    LcEnv env;
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj;
+    int domid, reason;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = lc_define(&env, &(LcGuest){ .name = "eager", .net = TRUE });
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainSetAutostart(env.drv->store, obj, TRUE, &err));
+    g_assert_no_error(err);
+    xvmDomainObjEndAPI(&obj);
+    obj = lc_define(&env, &(LcGuest){ .name = "lazy" });
+    xvmDomainObjUnref(obj);
+    lc_driver_close(&env);
+
+    lc_driver_open(&env, TRUE, XVM_DRIVER_HOST_SHUTDOWN_SHUTDOWN);
+    lc_expect_event(&env, "eager", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    lc_expect_no_event(&env, 300);
+    obj = find(&env, "eager");
+    g_assert_cmpint(xvmDomainObjGetState(obj, &reason), ==, VIR_DOMAIN_RUNNING);
+    domid = obj->domid;
+    xvmDomainObjEndAPI(&obj);
+    obj = find(&env, "lazy");
+    g_assert_false(xvmDomainObjIsActive(obj));
+    xvmDomainObjEndAPI(&obj);
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+
+    /* Closing powers it off (the guest does it) and cleans up. */
+    lc_driver_close(&env);
+    lc_assert_gone(&env, domid, &(xvmUuid){ { 0 } });
+    g_assert_false(status_exists(&env, "eager"));
+    lc_env_stop(&env);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/driver-lifecycle/start-shutdown", test_start_shutdown);
+    g_test_add_func("/driver-lifecycle/paused-resume-destroy", test_paused_resume_destroy);
+    g_test_add_func("/driver-lifecycle/reboot", test_reboot);
+    g_test_add_func("/driver-lifecycle/crash-restart", test_crash_restart);
+    g_test_add_func("/driver-lifecycle/crash-destroy-preserve", test_crash_destroy_preserve);
+    g_test_add_func("/driver-lifecycle/missing-disk", test_missing_disk);
+    g_test_add_func("/driver-lifecycle/transient", test_transient);
+    g_test_add_func("/driver-lifecycle/domain0", test_domain0);
+    g_test_add_func("/driver-lifecycle/reconnect", test_reconnect);
+    g_test_add_func("/driver-lifecycle/reconnect-shut-down", test_reconnect_shut_down);
+    g_test_add_func("/driver-lifecycle/autostart-host-shutdown", test_autostart_host_shutdown);
+    return g_test_run();
+}
