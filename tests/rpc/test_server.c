@@ -32,6 +32,8 @@ enum {
 	PROC_STREAM_HELLO = 8, /* the server sends "hello" and ends */
 	PROC_EMIT = 9,         /* emits a lifecycle event for args.dom */
 	PROC_EMIT_SLOW = 10,   /* the same from a worker thread */
+	PROC_STREAM_FLOOD = 11,/* sends until refused, then once writable: "end" */
+	PROC_SET_DATA = 12,    /* per-connection data, freed with the client */
 };
 
 static rpc_server *srv;
@@ -40,6 +42,9 @@ static GMainLoop *loop;
 static char *rw_path, *ro_path;
 /* Stream callbacks seen (loop thread writes, test reads after a sync). */
 static int finishes, aborts;
+/* Flood streams: refusals seen, bytes queued; data freed. */
+static int refusals, data_freed;
+static size_t flooded;
 
 /* ---- the test program --------------------------------------------------- */
 
@@ -123,6 +128,62 @@ static bool stream_hello(rpc_request *req, void *args, void *ret, GError **err)
 	return true;
 }
 
+#define FLOOD_PIECE (1u << 20)
+
+static gboolean flood(gpointer s)
+{
+	static uint8_t piece[FLOOD_PIECE];
+
+	/* Queue until the server refuses: the client reads nothing yet. */
+	while (rpc_stream_send(s, piece, sizeof(piece)))
+		flooded += sizeof(piece);
+	refusals++;
+	return G_SOURCE_REMOVE;
+}
+
+static void flood_writable(rpc_stream *s, void *opaque)
+{
+	g_assert_true(rpc_stream_send(s, "end", 3));
+	flooded += 3;
+	rpc_stream_finish(s);
+}
+
+static const rpc_stream_ops flood_ops = {
+	.data = echo_data, .finish = count_finish, .abort = count_abort,
+	.writable = flood_writable,
+};
+
+static bool stream_flood(rpc_request *req, void *args, void *ret, GError **err)
+{
+	rpc_stream *s = rpc_request_open_stream(req, &flood_ops, NULL, err);
+	GSource *idle;
+
+	if (!s)
+		return false;
+	idle = g_idle_source_new();
+	g_source_set_callback(idle, flood, s, NULL);
+	g_source_attach(idle, ctx);
+	g_source_unref(idle);
+	return true;
+}
+
+static void free_data(gpointer data)
+{
+	g_assert_cmpstr(data, ==, "per-connection");
+	data_freed++;
+	g_free(data);
+}
+
+static bool set_data(rpc_request *req, void *args, void *ret, GError **err)
+{
+	rpc_client *c = rpc_request_client(req);
+
+	/* Replacing frees the old data. */
+	rpc_client_set_data(c, g_strdup("per-connection"), free_data);
+	g_assert_cmpstr(rpc_client_get_data(c), ==, "per-connection");
+	return true;
+}
+
 static bool emit(rpc_request *req, void *args_, void *ret, GError **err)
 {
 	remote_connect_domain_event_callback_register_any_args *args = args_;
@@ -163,6 +224,9 @@ static const rpc_procedure test_procs[] = {
 	{ PROC_EMIT_SLOW, "testEmitSlow",
 	  RPC_XDR(remote_connect_domain_event_callback_register_any_args), RPC_XDR_NONE,
 	  emit, RO | CONN | RPC_PROC_SLOW },
+	{ PROC_STREAM_FLOOD, "testStreamFlood", RPC_XDR_NONE, RPC_XDR_NONE, stream_flood,
+	  RO | CONN },
+	{ PROC_SET_DATA, "testSetData", RPC_XDR_NONE, RPC_XDR_NONE, set_data, RO },
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -526,6 +590,57 @@ static void test_stream_server_ends(void)
 	close(fd);
 }
 
+/* A stream the client does not read: the server's queue stops at its
+ * bound, the producer is told when there is room again. */
+static void test_stream_backpressure(void)
+{
+	int fd = opened(rw_path, 0);
+	size_t got = 0;
+	bool end = false;
+
+	on_loop(reset_counts, NULL);
+	refusals = 0;
+	flooded = 0;
+	test_call(fd, PROC_STREAM_FLOOD, 4, NULL, NULL);
+	wire_expect_ok(fd, 4, NULL, NULL);
+	g_usleep(300000);
+	on_loop(nothing, NULL);
+	g_assert_cmpint(refusals, ==, 1);
+	/* The bound of a client's output, plus what the sockets hold. */
+	g_assert_cmpuint(flooded, >=, 32u << 20);
+	g_assert_cmpuint(flooded, <=, 65u << 20);
+	while (!end) {
+		g_autoptr(wire_frame) f = wire_recv(fd, 10000);
+
+		g_assert_nonnull(f);
+		g_assert_cmpint(f->hdr.type, ==, XVM_NET_STREAM);
+		if (f->hdr.status == XVM_NET_OK)
+			end = true;
+		else
+			got += f->len - RPC_FRAME_MIN;
+	}
+	g_assert_cmpuint(got, ==, flooded);
+	close(fd);
+	wait_clients(0);
+	g_assert_cmpint(aborts, ==, 0);
+}
+
+static void test_client_data(void)
+{
+	int fd = wire_connect(rw_path);
+
+	data_freed = 0;
+	test_call(fd, PROC_SET_DATA, 1, NULL, NULL);
+	wire_expect_ok(fd, 1, NULL, NULL);
+	test_call(fd, PROC_SET_DATA, 2, NULL, NULL);
+	wire_expect_ok(fd, 2, NULL, NULL);
+	on_loop(nothing, NULL);
+	g_assert_cmpint(data_freed, ==, 1);
+	close(fd);
+	wait_clients(0);
+	g_assert_cmpint(data_freed, ==, 2);
+}
+
 static int register_event(int fd, int event_id, const unsigned char *uuid, uint32_t serial)
 {
 	remote_nonnull_domain dom = { .name = "guest", .id = -1 };
@@ -689,6 +804,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/server/stream-echo", test_stream_echo);
 	g_test_add_func("/server/stream-abort", test_stream_abort);
 	g_test_add_func("/server/stream-server-ends", test_stream_server_ends);
+	g_test_add_func("/server/stream-backpressure", test_stream_backpressure);
+	g_test_add_func("/server/client-data", test_client_data);
 	g_test_add_func("/server/events", test_events);
 	rc = g_test_run();
 
