@@ -26,6 +26,11 @@ GQuark xvm_error_quark(int vir_from);
 
 /* Errors of quark have virErrorNumber codes and belong to vir_from. */
 void xvm_error_register_domain(GQuark quark, int vir_from);
+/* The same for a quark whose messages are only the detail (src/conf,
+ * src/driver: "no domain with matching name 'x'"): on the wire they get
+ * libvirt's text for their code in front ("Domain not found: no domain
+ * with matching name 'x'"), as libvirt's virReportError gives them. */
+void xvm_error_register_detail_domain(GQuark quark, int vir_from);
 
 /* Sets *err in libvirt's domain vir_from with code (virErrorNumber). */
 void xvm_error_set(GError **err, int vir_from, int code, const char *fmt, ...)
