@@ -1,35 +1,10 @@
-/* The hypervisor behind the connection procedures; see host.h.
- *
- * hv_t is not thread-safe and the procedures run on worker threads (a
- * hypercall or a round trip to xvm-simhv may block): calls on it are
- * serialised by lock. */
+/* The hypervisor behind the connection procedures; see host.h. Calls run
+ * on worker threads, each on a handle the driver lends it alone. */
 #include <glib/gi18n.h>
 
+#include "driver.h"
 #include "error.h"
 #include "host.h"
-
-struct xvmd_host {
-	hv_t *hv;
-	GMutex lock;
-};
-
-xvmd_host *xvmd_host_new(hv_t *hv)
-{
-	xvmd_host *host = g_new0(xvmd_host, 1);
-
-	host->hv = hv;
-	g_mutex_init(&host->lock);
-	return host;
-}
-
-void xvmd_host_free(xvmd_host *host)
-{
-	if (!host)
-		return;
-	hv_close(host->hv);
-	g_mutex_clear(&host->lock);
-	g_free(host);
-}
 
 uint64_t xvmd_host_version_number(const struct hv_version *v)
 {
@@ -43,14 +18,16 @@ uint64_t xvmd_host_version_number(const struct hv_version *v)
 
 static bool get_version(void *opaque, uint64_t *version, GError **err)
 {
-	xvmd_host *host = opaque;
+	xvmDriver *drv = opaque;
 	g_autoptr(GError) hv_err = NULL;
 	struct hv_version v;
+	hv_t *hv = xvmDriverHvAcquire(drv, err);
 	bool ok;
 
-	g_mutex_lock(&host->lock);
-	ok = hv_version(host->hv, &v, &hv_err);
-	g_mutex_unlock(&host->lock);
+	if (!hv)
+		return false;
+	ok = hv_version(hv, &v, &hv_err);
+	xvmDriverHvRelease(drv, hv);
 	if (!ok) {
 		xvm_error_set(err, VIR_FROM_XEN, VIR_ERR_INTERNAL_ERROR,
 			      _("internal error: cannot get the hypervisor version: %s"),

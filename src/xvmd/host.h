@@ -1,5 +1,5 @@
 /* What xvmd tells the connection procedures about the hypervisor
- * (rpc_host_ops of rpc/server.h), from include/xvm/hv.h. */
+ * (rpc_host_ops of rpc/server.h), through the driver's handles. */
 #ifndef XVMD_HOST_H
 #define XVMD_HOST_H
 
@@ -8,14 +8,8 @@
 
 #include "server.h"
 
-typedef struct xvmd_host xvmd_host;
-
-/* Takes hv (opened by the caller). */
-xvmd_host *xvmd_host_new(hv_t *hv);
-void xvmd_host_free(xvmd_host *host);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmd_host, xvmd_host_free)
-
-/* The ops to give rpc_server_set_host() with the host as opaque. */
+/* The ops to give rpc_server_set_host() with the driver (xvmDriver) as
+ * opaque. */
 extern const rpc_host_ops xvmd_host_ops;
 
 /* Xen's version as libvirt counts it: "4.17.1" -> 4017001; the micro

@@ -15,9 +15,13 @@
 #include <glib.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
+#include <libxml/parser.h>
 
+#include "driver.h"
+#include "error.h"
 #include "host.h"
 #include "options.h"
+#include "remote.h"
 #include "server.h"
 
 /* libvirt's defaults (unix_sock_rw_perms, unix_sock_ro_perms). */
@@ -25,6 +29,9 @@
 #define SOCK_RO_NAME "virtxend-sock-ro"
 #define SOCK_RW_MODE 0700
 #define SOCK_RO_MODE 0777
+/* Status files of running domains, under the run directory (libvirt's
+ * libxl driver: /run/libvirt/libxl). */
+#define STATUS_DIR_NAME "xen"
 
 static gboolean on_quit(gpointer loop)
 {
@@ -116,49 +123,74 @@ static bool make_dir(const char *dir, int mode, GError **err)
 	return true;
 }
 
-/* The hypervisor: --hv, else hv_open()'s default (Xen's privcmd, or
- * $XVM_SIMHV_SOCKET). Without --hv and without either, xvmd serves
- * without one: what needs it answers VIR_ERR_NO_SUPPORT. */
-static bool open_host(const xvmd_options *opts, xvmd_host **host, GError **err)
+/* The driver on the hypervisor: --hv, else hv_open()'s default (Xen's
+ * privcmd, or $XVM_SIMHV_SOCKET). Without --hv and without either, xvmd
+ * serves without one: what needs it answers VIR_ERR_NO_SUPPORT. */
+static bool open_driver(const xvmd_options *opts, rpc_server *srv, xvmDriver **drv,
+			GError **err)
 {
-	g_autoptr(GError) hv_err = NULL;
-	hv_t *hv = hv_open(opts->hv_spec, &hv_err);
+	g_autofree char *status_dir = g_build_filename(opts->run_dir, STATUS_DIR_NAME, NULL);
+	xvmDriverConfig cfg = {
+		.hv_spec = opts->hv_spec,
+		.xenstored_path = opts->xenstored_path,
+		.state_dir = opts->state_dir,
+		.run_dir = status_dir,
+		.autostart = TRUE,
+		.event_func = xvmd_remote_event_sink,
+		.event_opaque = srv,
+	};
+	g_autoptr(GError) drv_err = NULL;
 
-	*host = NULL;
-	if (hv) {
-		*host = xvmd_host_new(hv);
-		return true;
+	*drv = NULL;
+	if (!opts->hv_spec) {
+		g_autoptr(hv_t) probe = hv_open(NULL, &drv_err);
+
+		if (!probe) {
+			g_warning(_("xvmd: serving without a hypervisor: %s"), drv_err->message);
+			return true;
+		}
 	}
-	if (opts->hv_spec) {
-		g_propagate_prefixed_error(err, g_steal_pointer(&hv_err),
-					   _("cannot open the hypervisor %s: "), opts->hv_spec);
+	*drv = xvmDriverOpen(&cfg, &drv_err);
+	if (!*drv) {
+		g_propagate_prefixed_error(err, g_steal_pointer(&drv_err),
+					   _("cannot open the hypervisor %s: "),
+					   opts->hv_spec ? opts->hv_spec : "");
 		return false;
 	}
-	g_warning(_("xvmd: serving without a hypervisor: %s"), hv_err->message);
 	return true;
+}
+
+static void serve_driver(rpc_server *srv, xvmDriver *drv)
+{
+	rpc_server_set_host(srv, &xvmd_host_ops, drv);
+	xvmd_remote_node_register(srv, drv);
+	xvmd_remote_domain_register(srv, drv);
+	xvmd_remote_lifecycle_register(srv, drv);
 }
 
 static int serve(const xvmd_options *opts, int ready_fd)
 {
 	g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
-	g_autoptr(xvmd_host) host = NULL;
-	g_autoptr(rpc_server) srv = rpc_server_new(NULL);
+	xvmDriver *drv = NULL;
+	rpc_server *srv = rpc_server_new(NULL);
 	g_autoptr(GError) err = NULL;
 	g_autofree char *rw = g_build_filename(opts->run_dir, SOCK_RW_NAME, NULL);
 	g_autofree char *ro = g_build_filename(opts->run_dir, SOCK_RO_NAME, NULL);
+	int rc = 0;
 
-	if (!open_host(opts, &host, &err) ||
-	    !make_dir(opts->run_dir, 0755, &err) ||
+	if (!make_dir(opts->run_dir, 0755, &err) ||
 	    !make_dir(opts->state_dir, 0700, &err) ||
+	    !open_driver(opts, srv, &drv, &err) ||
 	    !rpc_server_listen_unix(srv, rw, SOCK_RW_MODE, false, &err) ||
 	    !rpc_server_listen_unix(srv, ro, SOCK_RO_MODE, true, &err) ||
 	    !write_pid_file(opts->pid_file, &err)) {
 		g_printerr("xvmd: %s\n", err->message);
 		report_ready(ready_fd, 1);
-		return 1;
+		rc = 1;
+		goto out;
 	}
-	if (host)
-		rpc_server_set_host(srv, &xvmd_host_ops, host);
+	if (drv)
+		serve_driver(srv, drv);
 	g_unix_signal_add(SIGTERM, on_quit, loop);
 	g_unix_signal_add(SIGINT, on_quit, loop);
 	g_message(_("xvmd: serving %s and %s"), rw, ro);
@@ -167,7 +199,13 @@ static int serve(const xvmd_options *opts, int ready_fd)
 	g_main_loop_run(loop);
 
 	unlink(opts->pid_file);
-	return 0;
+ out:
+	/* The clients and their calls go first: handlers use the driver. */
+	if (drv)
+		xvmDriverSetEventSink(drv, NULL, NULL);
+	rpc_server_free(srv);
+	xvmDriverClose(drv);
+	return rc;
 }
 
 int main(int argc, char **argv)
@@ -188,6 +226,10 @@ int main(int argc, char **argv)
 	if (opts.verbose)
 		g_setenv("G_MESSAGES_DEBUG", "all", TRUE);
 	signal(SIGPIPE, SIG_IGN);
+	/* Once, from the main thread, before workers parse XML. */
+	xmlInitParser();
+	/* The driver's and src/conf's errors are libvirt's details. */
+	xvm_error_register_detail_domain(XVM_CONF_ERROR, VIR_FROM_DOMAIN);
 	if (!opts.foreground) {
 		ready_fd = daemonize();
 		openlog("xvmd", LOG_PID, LOG_DAEMON);

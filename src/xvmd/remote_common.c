@@ -1,0 +1,51 @@
+/* Helpers of the REMOTE procedure tables; see remote.h. */
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "remote.h"
+
+void xvmd_domain_ref(remote_nonnull_domain *out, const char *name,
+		     const xvmUuid *uuid, int id)
+{
+	out->name = g_strdup(name);
+	G_STATIC_ASSERT(sizeof(out->uuid) == sizeof(*uuid));
+	memcpy(out->uuid, uuid, sizeof(out->uuid));
+	out->id = id;
+}
+
+void xvmd_domain_ref_obj(remote_nonnull_domain *out, const xvmDomainObj *obj)
+{
+	xvmd_domain_ref(out, obj->name, &obj->uuid, obj->domid);
+}
+
+xvmDomainObj *xvmd_domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
+			      GError **err)
+{
+	xvmUuid uuid;
+	xvmDomainObj *obj;
+
+	memcpy(&uuid, dom->uuid, sizeof(uuid));
+	obj = xvmDomainListFindByUUID(drv->domains, &uuid, NULL);
+	if (!obj) {
+		char buf[XVM_UUID_STRING_BUFLEN];
+
+		xvmUuidFormat(&uuid, buf);
+		/* libvirt's libxlDomObjFromDomain */
+		xvmConfError(err, VIR_ERR_NO_DOMAIN,
+			     _("no domain with matching uuid '%s' (%s)"),
+			     buf, dom->name);
+	}
+	return obj;
+}
+
+bool xvmd_check_flags(unsigned int flags, unsigned int known, const char *api,
+		      GError **err)
+{
+	if (flags & ~known) {
+		xvmConfError(err, VIR_ERR_INVALID_ARG,
+			     _("unsupported flags (0x%x) in function %s"),
+			     flags & ~known, api);
+		return false;
+	}
+	return true;
+}
