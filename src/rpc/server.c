@@ -58,17 +58,19 @@ void rpc_server_free(rpc_server *srv)
 
 	if (!srv)
 		return;
+	/* No new clients, no new calls. */
 	g_ptr_array_set_size(srv->listeners, 0);
-	/* Running slow calls finish; their replies go nowhere. */
-	g_thread_pool_free(srv->workers, FALSE, TRUE);
-	g_thread_pool_free(srv->priority_workers, FALSE, TRUE);
-	while (g_main_context_iteration(srv->ctx, FALSE))
-		;
 	while (g_hash_table_size(srv->clients)) {
 		g_hash_table_iter_init(&it, srv->clients);
 		g_hash_table_iter_next(&it, &c, NULL);
 		rpc_client_close(c);
 	}
+	/* Calls on workers finish; their replies, and the events they
+	 * emitted, go to closed clients: nowhere. */
+	g_thread_pool_free(srv->workers, FALSE, TRUE);
+	g_thread_pool_free(srv->priority_workers, FALSE, TRUE);
+	while (g_main_context_iteration(srv->ctx, FALSE))
+		;
 	g_hash_table_unref(srv->clients);
 	g_ptr_array_unref(srv->listeners);
 	g_ptr_array_unref(srv->programs);

@@ -61,10 +61,13 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
 	g_autofree char *state = g_build_filename(f->dir, "state", NULL);
 	int status;
 
-	g_assert_cmpint(kill(f->pid, SIGTERM), ==, 0);
-	g_assert_cmpint(waitpid(f->pid, &status, 0), ==, f->pid);
-	g_assert_true(WIFEXITED(status));
-	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	/* pid 0: the test stopped the daemon itself. */
+	if (f->pid) {
+		g_assert_cmpint(kill(f->pid, SIGTERM), ==, 0);
+		g_assert_cmpint(waitpid(f->pid, &status, 0), ==, f->pid);
+		g_assert_true(WIFEXITED(status));
+		g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	}
 	/* Sockets and pid file removed on exit. */
 	g_assert_false(g_file_test(f->rw, G_FILE_TEST_EXISTS));
 	g_assert_false(g_file_test(f->ro, G_FILE_TEST_EXISTS));
@@ -548,6 +551,46 @@ static void test_slow_reader(Fixture *f, gconstpointer data)
 	close(other);
 }
 
+/* SIGTERM while clients keep calls running on workers and more queued:
+ * the daemon still exits 0 (the teardown checks) and closes them. */
+static void test_stop_while_busy(Fixture *f, gconstpointer data)
+{
+	enum { CLIENTS = 4, CALLS = 20000 };
+	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
+			     REMOTE_PROC_CONNECT_GET_HOSTNAME, XVM_NET_CALL, 0, XVM_NET_OK };
+	Burst bursts[CLIENTS];
+	GThread *writers[CLIENTS];
+	int status;
+
+	for (int c = 0; c < CLIENTS; c++) {
+		bursts[c].fd = wire_connect(f->rw);
+		bursts[c].bytes = g_byte_array_new();
+		wire_open(bursts[c].fd, "xen:///system", 0, 1);
+		for (uint32_t i = 0; i < CALLS; i++) {
+			g_autoptr(rpc_message) m = NULL;
+
+			h.serial = 100 + i;
+			m = rpc_message_encode(&h, NULL, NULL, NULL);
+			g_byte_array_append(bursts[c].bytes, m->data, m->len);
+		}
+		writers[c] = g_thread_new("writer", write_burst, &bursts[c]);
+	}
+	g_usleep(200000);
+	g_assert_cmpint(kill(f->pid, SIGTERM), ==, 0);
+	g_assert_cmpint(waitpid(f->pid, &status, 0), ==, f->pid);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	f->pid = 0;
+	for (int c = 0; c < CLIENTS; c++) {
+		/* The daemon closed the connection: the writer stops. */
+		g_assert_true(wire_wait_eof(bursts[c].fd, 10000));
+		shutdown(bursts[c].fd, SHUT_RDWR);
+		g_thread_join(writers[c]);
+		close(bursts[c].fd);
+		g_byte_array_unref(bursts[c].bytes);
+	}
+}
+
 static void test_events(Fixture *f, gconstpointer data)
 {
 	int a = wire_connect(f->rw);
@@ -624,5 +667,6 @@ int main(int argc, char **argv)
 		   GINT_TO_POINTER(REMOTE_PROC_CONNECT_GET_HOSTNAME),
 		   fixture_setup, test_slow_reader, fixture_teardown);
 	ADD("events", test_events);
+	ADD("stop-while-busy", test_stop_while_busy);
 	return g_test_run();
 }
