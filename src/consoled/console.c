@@ -21,7 +21,8 @@ struct console {
 	int master, slave;           /* the pty; we keep the slave open so
 					the master never sees a hangup */
 	char *tty;
-	int log_fd;                  /* -1: no log */
+	char *log_path;              /* NULL: no log */
+	int log_fd;                  /* -1: none, or it could not be opened */
 	bool log_failed;             /* a failed write was reported */
 	bool ring_broken;            /* bad indexes were reported */
 	GByteArray *pending;         /* output not yet taken by the pty */
@@ -182,22 +183,40 @@ fail:
 }
 
 /* guest-NAME.log when the name is a plain file name, else guest-DOMID.log. */
-static int log_open(struct console *c, const char *dir, const char *name, GError **err)
+static char *log_path(const struct console *c, const char *dir, const char *name)
 {
 	g_autofree char *file = NULL;
-	g_autofree char *path = NULL;
-	int fd;
 
 	if (name && name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < 200)
 		file = g_strdup_printf("guest-%s.log", name);
 	else
 		file = g_strdup_printf("guest-%u.log", c->domid);
-	path = g_build_filename(dir, file, NULL);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
-	if (fd < 0)
+	return g_build_filename(dir, file, NULL);
+}
+
+static bool log_open(struct console *c, GError **err)
+{
+	c->log_fd = open(c->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+			 0640);
+	if (c->log_fd < 0) {
 		g_set_error(err, G_IO_ERROR, g_io_error_from_errno(errno),
-			    _("cannot open %s: %s"), path, g_strerror(errno));
-	return fd;
+			    _("cannot open %s: %s"), c->log_path, g_strerror(errno));
+		return false;
+	}
+	c->log_failed = false;
+	return true;
+}
+
+void console_reopen_log(struct console *c)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!c->log_path)
+		return;
+	if (c->log_fd >= 0)
+		close(c->log_fd);
+	if (!log_open(c, &err))
+		g_warning(_("domain %u: %s"), c->domid, err->message);
 }
 
 struct console *console_open(struct xs_platform *p, uint32_t domid, uint64_t gfn,
@@ -227,8 +246,11 @@ struct console *console_open(struct xs_platform *p, uint32_t domid, uint64_t gfn
 	}
 	if (!pty_open(c, err))
 		goto fail;
-	if (log_dir && (c->log_fd = log_open(c, log_dir, log_name, err)) < 0)
-		goto fail;
+	if (log_dir) {
+		c->log_path = log_path(c, log_dir, log_name);
+		if (!log_open(c, err))
+			goto fail;
+	}
 	/* Output the guest wrote before we came. */
 	console_event(c);
 	return c;
@@ -266,6 +288,7 @@ void console_close(struct console *c)
 	if (c->log_fd >= 0)
 		close(c->log_fd);
 	g_byte_array_unref(c->pending);
+	g_free(c->log_path);
 	g_free(c->tty);
 	g_free(c);
 }

@@ -28,6 +28,8 @@ const char *console_tty(const struct console *c);
 uint32_t console_local_port(const struct console *c);
 /* The port fired: moves output and input. */
 void console_event(struct console *c);
+/* Closes the log file and opens it again (after logrotate moved it). */
+void console_reopen_log(struct console *c);
 /* Drains what is left in the out ring, then releases everything. */
 void console_close(struct console *c);
 

@@ -387,6 +387,20 @@ void domains_start(struct xs_platform *p, const char *xenstored_path, const char
 	connect_now();
 }
 
+void domains_reopen_logs(void)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, D.doms);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct domain *d = value;
+
+		if (d->con)
+			console_reopen_log(d->con);
+	}
+}
+
 void domains_stop(void)
 {
 	GHashTableIter it;

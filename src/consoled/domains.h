@@ -12,5 +12,7 @@
 void domains_start(struct xs_platform *p, const char *xenstored_path,
 		   const char *log_dir);
 void domains_stop(void);
+/* SIGHUP: every console's log file is opened again. */
+void domains_reopen_logs(void);
 
 #endif

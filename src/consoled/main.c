@@ -109,6 +109,12 @@ static gboolean on_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static gboolean on_hup(gpointer data)
+{
+	domains_reopen_logs();
+	return G_SOURCE_CONTINUE;
+}
+
 static char *absolute(const char *path)
 {
 	g_autofree char *cwd = NULL;
@@ -128,14 +134,15 @@ int main(int argc, char **argv)
 	g_autofree char *log_dir = NULL;
 	g_autofree char *pid_file = NULL;
 	struct xs_platform *p;
-	sigset_t stop_signals;
+	sigset_t handled_signals;
 
-	/* SIGTERM before the handler is there must not kill the daemon
-	 * half-way: blocked until then. */
-	sigemptyset(&stop_signals);
-	sigaddset(&stop_signals, SIGTERM);
-	sigaddset(&stop_signals, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop_signals, NULL);
+	/* SIGTERM (or SIGHUP) before the handler is there must not kill the
+	 * daemon half-way: blocked until then. */
+	sigemptyset(&handled_signals);
+	sigaddset(&handled_signals, SIGTERM);
+	sigaddset(&handled_signals, SIGINT);
+	sigaddset(&handled_signals, SIGHUP);
+	sigprocmask(SIG_BLOCK, &handled_signals, NULL);
 	setlocale(LC_ALL, "");
 	bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
@@ -200,8 +207,9 @@ int main(int argc, char **argv)
 	loop = g_main_loop_new(NULL, FALSE);
 	g_unix_signal_add(SIGTERM, on_signal, loop);
 	g_unix_signal_add(SIGINT, on_signal, loop);
+	g_unix_signal_add(SIGHUP, on_hup, NULL);
 	/* A stop request that came early waits no more. */
-	sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
+	sigprocmask(SIG_UNBLOCK, &handled_signals, NULL);
 	domains_start(p, xenstored, log_dir);
 	/* The pid file says the daemon is up and stoppable. */
 	if (pid_file && !write_pid_file(pid_file, &err)) {

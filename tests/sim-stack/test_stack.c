@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
@@ -612,6 +613,29 @@ static void test_console_unread(void)
 	stack_stop(&s);
 }
 
+/* SIGHUP: xvm-consoled opens its logs again (logrotate moved them). */
+static void test_console_log_reopen(void)
+{
+	struct stack s;
+	struct guest g;
+	struct guest_cfg cfg;
+	g_autofree char *log = NULL;
+	g_autofree char *old = NULL;
+
+	stack_start(&s, 4096);
+	cfg = default_cfg("rotated", "xvmsim.counter", NULL);
+	guest_start(&s, &cfg, &g);
+	log = g_strdup_printf("%s/guest-rotated.log", s.log_dir);
+	old = g_strdup_printf("%s.1", log);
+	g_assert_true(stack_wait_file(log, "xvm-sim counter: 1\n"));
+	g_assert_cmpint(g_rename(log, old), ==, 0);
+	g_assert_cmpint(kill(s.consoled, SIGHUP), ==, 0);
+	g_assert_true(stack_wait_file(log, "xvm-sim counter: "));
+	guest_destroy(&s, &g);
+	guest_clear(&g);
+	stack_stop(&s);
+}
+
 /* Must-show 5: a hundred guests at once, every one booted and connected;
  * simhv and xenstored in less than 50 MiB together. */
 static void test_hundred_guests(void)
@@ -673,6 +697,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim-stack/balloon-vcpus", test_balloon_vcpus);
 	g_test_add_func("/sim-stack/suspend-cancel", test_suspend_cancel);
 	g_test_add_func("/sim-stack/console/bad-keys", test_console_bad_keys);
+	g_test_add_func("/sim-stack/console/log-reopen", test_console_log_reopen);
 	g_test_add_func("/sim-stack/console/unread", test_console_unread);
 	g_test_add_func("/sim-stack/hundred-guests", test_hundred_guests);
 	return g_test_run();
