@@ -158,6 +158,33 @@ expect(("all", "g1", E.VIR_DOMAIN_EVENT_STOPPED, E.VIR_DOMAIN_EVENT_STOPPED_DEST
 assert g.info()[3] == 3 and not g.isUpdated()
 g.undefine()
 expect(("all", "g1", E.VIR_DOMAIN_EVENT_UNDEFINED, E.VIR_DOMAIN_EVENT_UNDEFINED_REMOVED))
+
+# virt-install's way: createXML, then defineXML of the same domain, which
+# makes the running transient domain persistent.
+v = c.createXML(xml.replace("g1", "vi1"), 0)
+expect(("all", "vi1", E.VIR_DOMAIN_EVENT_STARTED, E.VIR_DOMAIN_EVENT_STARTED_BOOTED))
+assert not v.isPersistent()
+c.defineXML(xml.replace("g1", "vi1"))
+expect(("all", "vi1", E.VIR_DOMAIN_EVENT_DEFINED, E.VIR_DOMAIN_EVENT_DEFINED_ADDED))
+v = c.lookupByName("vi1")
+assert v.isPersistent() and v.isActive() and not v.isUpdated()
+# Reboot: the guest restarts, as a new hypervisor domain.
+old = v.ID()
+v.reboot(0)
+for _ in range(100):
+    v = c.lookupByName("vi1")
+    if v.ID() not in (-1, old) and v.state()[0] == E.VIR_DOMAIN_RUNNING:
+        break
+    time.sleep(0.1)
+else:
+    raise AssertionError("vi1 did not reboot: %r %r" % (v.ID(), v.state()))
+err(E.VIR_ERR_INVALID_ARG, v.reboot, 1 << 10)
+err(E.VIR_ERR_INVALID_ARG, v.shutdownFlags, 1 << 10)
+err(E.VIR_ERR_INVALID_ARG, v.destroyFlags, 1 << 10)
+v.destroy()
+v.undefine()
+with cond:
+    del got[:]
 c.domainEventDeregisterAny(all_cb)
 c.close()
 PY
