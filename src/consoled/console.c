@@ -88,6 +88,8 @@ static void take_output(struct console *c)
 			g_warning(_("domain %u: console ring indexes out of range"), c->domid);
 		c->ring_broken = true;
 		__atomic_store_n(&c->intf->out_cons, prod, __ATOMIC_RELEASE);
+		/* The guest may write again: tell it. */
+		c->p->evtchn_notify(c->p, (uint32_t)c->local_port);
 		return;
 	}
 	while (cons != prod)

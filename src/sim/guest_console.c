@@ -94,3 +94,20 @@ void guest_console_event(struct guest *g)
 		flush_out(g);
 	}
 }
+
+/* xvmsim.console_garbage: a guest breaking its console page, as a buggy
+ * or hostile one may. The kernel's own side recovers (its next flush
+ * waits for dom0 to resynchronise out_cons; its next input event drops
+ * the bad in indexes). */
+void guest_console_garbage(struct guest *g)
+{
+	struct xencons_interface *intf = g->env.console_page;
+
+	if (!intf)
+		return;
+	__atomic_store_n(&intf->out_prod, intf->out_prod + 3 * (XENCONS_RING_IDX)sizeof(intf->out),
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&intf->in_cons, intf->in_prod + 5000, __ATOMIC_RELEASE);
+	sim_hc_evtchn_send(g->env.dom, g->env.console_port);
+	guest_console_printf(g, "xvm-sim: console indexes broken (xvmsim.console_garbage)\n");
+}

@@ -76,6 +76,8 @@ void guest_suspend(struct guest *g);
 void guest_console_printf(struct guest *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void guest_console_event(struct guest *g);
+/* xvmsim.console_garbage: puts both rings' indexes out of range. */
+void guest_console_garbage(struct guest *g);
 
 /* guest_xenbus.c: the xenstore connection, its watches, control/. */
 void guest_xenbus_connect(struct guest *g);

@@ -82,6 +82,8 @@ static void parse_word(const char *w, size_t len, struct guest_options *o)
 		ok = !val && (o->busy = true);
 	else if (is_name(w, nlen, "ring_garbage"))
 		ok = !val && (o->ring_garbage = true);
+	else if (is_name(w, nlen, "console_garbage"))
+		ok = !val && (o->console_garbage = true);
 	else if (is_name(w, nlen, "counter"))
 		ok = !val && (o->counter = true);
 	else

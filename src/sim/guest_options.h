@@ -17,6 +17,7 @@ struct guest_options {
 	bool refuse_vif;             /* xvmsim.refuse=vif[,vbd] */
 	bool busy;                   /* xvmsim.busy: vCPUs always running */
 	bool ring_garbage;           /* xvmsim.ring_garbage */
+	bool console_garbage;        /* xvmsim.console_garbage */
 	bool counter;                /* xvmsim.counter: a console line a second */
 	unsigned int bad_options;    /* xvmsim.* words with an unusable value */
 };

@@ -219,6 +219,8 @@ static void on_booted(xs_client_t *c, int err, const char *body, size_t len, voi
 		g->booted = true;
 		guest_console_printf(g, "xvm-sim: %u booted\n", g->env.domid);
 	}
+	if (g->opts.console_garbage)
+		guest_console_garbage(g);
 	if (g->opts.ring_garbage)
 		guest_xenbus_garbage(g);
 }

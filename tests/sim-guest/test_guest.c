@@ -258,9 +258,9 @@ static void test_options(void)
 	g_assert_true(o.busy && o.counter);
 	g_assert_cmpuint(o.bad_options, ==, 0);
 	guest_options_parse("xvmsim.refuse=vif,vbd xvmsim.ignore_shutdown xvmsim.hang_boot "
-			    "xvmsim.ring_garbage", &o);
+			    "xvmsim.ring_garbage xvmsim.console_garbage", &o);
 	g_assert_true(o.refuse_vif && o.refuse_vbd && o.ignore_shutdown && o.hang_boot &&
-		      o.ring_garbage);
+		      o.ring_garbage && o.console_garbage);
 	/* Bad values and unknown xvmsim words are counted, not applied. */
 	guest_options_parse("xvmsim.crash=0 xvmsim.crash=-1 xvmsim.crash=99999999 "
 			    "xvmsim.crash= xvmsim.refuse=disk xvmsim.refuse=vif, "

@@ -351,6 +351,44 @@ static void test_ring_garbage(void)
 	stack_stop(&s);
 }
 
+/* A guest breaking its console page: xvm-consoled resynchronises, keeps
+ * logging it, and keeps serving. */
+static void test_console_garbage(void)
+{
+	struct stack s;
+	struct guest g;
+	struct guest_cfg cfg;
+	g_autofree char *log = NULL;
+	g_autofree char *text = NULL;
+	const char *broken;
+
+	stack_start(&s, 4096);
+	cfg = default_cfg("scribbler", "xvmsim.console_garbage xvmsim.counter", NULL);
+	guest_start(&s, &cfg, &g);
+	log = g_strdup_printf("%s/guest-scribbler.log", s.log_dir);
+	g_assert_true(stack_wait_file(log, "console indexes broken"));
+	g_assert_true(stack_wait_file(log, "xvm-sim counter: 2\n"));
+	g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+	broken = strstr(text, "console indexes broken");
+	g_assert_nonnull(strstr(broken, "xvm-sim counter: 2\n"));
+	/* The guest still reads its input. */
+	{
+		g_autofree char *tty = stack_read(&s, "%s/console/tty", g.home);
+		g_autoptr(GString) seen = g_string_new(NULL);
+		int fd;
+
+		g_assert_nonnull(tty);
+		fd = open(tty, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		g_assert_cmpint(fd, >=, 0);
+		g_assert_cmpint(write(fd, "still here\r", 11), ==, 11);
+		g_assert_true(pty_wait(fd, seen, "still here\n"));
+		close(fd);
+	}
+	guest_destroy(&s, &g);
+	guest_clear(&g);
+	stack_stop(&s);
+}
+
 /* xvmsim.counter across a save and restore: the count goes on. */
 static void test_counter_save_restore(void)
 {
@@ -694,6 +732,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sim-stack/option/busy", test_busy);
 	g_test_add_func("/sim-stack/option/ring-garbage", test_ring_garbage);
 	g_test_add_func("/sim-stack/option/counter-save-restore", test_counter_save_restore);
+	g_test_add_func("/sim-stack/option/console-garbage", test_console_garbage);
 	g_test_add_func("/sim-stack/balloon-vcpus", test_balloon_vcpus);
 	g_test_add_func("/sim-stack/suspend-cancel", test_suspend_cancel);
 	g_test_add_func("/sim-stack/console/bad-keys", test_console_bad_keys);
