@@ -285,7 +285,7 @@ static gboolean event_fan_out(gpointer data)
 			    (cb->has_uuid && memcmp(cb->uuid, ev->uuid, VIR_UUID_BUFLEN)))
 				continue;
 			if (c->out_bytes + ev->msg->len > RPC_CLIENT_OUTPUT_MAX) {
-				g_message("rpc: client %d dropped: it does not read its events",
+				g_message(_("rpc: client %d dropped: it does not read its events"),
 					  c->fd);
 				rpc_client_close(c);
 				break;

@@ -99,7 +99,7 @@ static void report_ready(int fd, char status)
 	if (fd < 0)
 		return;
 	if (write(fd, &status, 1) != 1)
-		g_warning("xvmd: cannot report start-up: %s", g_strerror(errno));
+		g_warning(_("xvmd: cannot report start-up: %s"), g_strerror(errno));
 	close(fd);
 	null = open("/dev/null", O_RDWR);
 	if (null >= 0) {
