@@ -24,7 +24,7 @@ static void process_input(rpc_client *c);
 static bool paused(const rpc_client *c)
 {
 	return c->out_bytes > RPC_CLIENT_OUTPUT_SOFT ||
-	       c->calls_running >= RPC_CLIENT_MAX_CALLS;
+	       c->calls_running >= RPC_CLIENT_MAX_CALLS || rpc_relay_busy(c);
 }
 
 static void update_io(rpc_client *c)
@@ -144,8 +144,10 @@ static gboolean client_dispatch(GSource *source, GSourceFunc cb, gpointer data)
 
 	rpc_client_ref(c);
 	if ((cond & G_IO_OUT) && flush_output(c)) {
-		if (was_full && c->out_bytes <= RPC_CLIENT_OUTPUT_SOFT)
+		if (was_full && c->out_bytes <= RPC_CLIENT_OUTPUT_SOFT) {
 			rpc_stream_notify_writable(c);
+			rpc_relay_client_writable(c);
+		}
 	}
 	if (!c->closed && (cond & (G_IO_IN | G_IO_HUP | G_IO_ERR)) && read_input(c))
 		process_input(c);
@@ -196,6 +198,7 @@ void rpc_client_unref(rpc_client *c)
 	if (!g_atomic_int_dec_and_test(&c->ref))
 		return;
 	g_assert(c->closed);
+	rpc_relay_free(c->relay);
 	g_byte_array_unref(c->in);
 	g_hash_table_unref(c->streams);
 	g_array_unref(c->event_cbs);
@@ -208,6 +211,7 @@ void rpc_client_close(rpc_client *c)
 		return;
 	c->closed = true;
 	rpc_stream_abort_all(c);
+	rpc_relay_close(c->relay);
 	g_array_set_size(c->event_cbs, 0);
 	if (c->data_free)
 		c->data_free(c->data);

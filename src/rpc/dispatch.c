@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "keepalive_protocol.h"
+#include "remote_protocol.h"
 #include "rpc_internal.h"
 
 static rpc_program *find_program(rpc_server *srv, uint32_t prog, uint32_t vers)
@@ -128,6 +129,13 @@ static void dispatch_call(rpc_client *c, rpc_program *prog, const xvm_net_header
 	const rpc_procedure *p;
 	rpc_request *call;
 
+	if (!e && c->srv->relay_path && prog->prog == REMOTE_PROGRAM &&
+	    prog->vers == REMOTE_PROTOCOL_VERSION &&
+	    rpc_relay_kind_of(hdr->proc) != RPC_RELAY_NONE) {
+		/* A secondary driver's procedure that no table serves. */
+		rpc_relay_call(c, rpc_relay_kind_of(hdr->proc), hdr, frame, len);
+		return;
+	}
 	if (!e) {
 		/* libvirtd says VIR_ERR_RPC "unknown procedure" and the client
 		 * turns that into NO_SUPPORT: say NO_SUPPORT directly. */
@@ -226,7 +234,12 @@ bool rpc_dispatch_frame(rpc_client *c, const uint8_t *frame, size_t len)
 		dispatch_call(c, prog, &hdr, frame, len);
 		return true;
 	case XVM_NET_STREAM:
-		rpc_stream_incoming(c, &hdr, frame + RPC_FRAME_MIN, len - RPC_FRAME_MIN);
+		if (!rpc_relay_stream_frame(c, &hdr, frame, len))
+			rpc_stream_incoming(c, &hdr, frame + RPC_FRAME_MIN, len - RPC_FRAME_MIN);
+		return true;
+	case XVM_NET_STREAM_HOLE:
+		/* Sparse volume streams only: relayed, else dropped. */
+		rpc_relay_stream_frame(c, &hdr, frame, len);
 		return true;
 	case XVM_NET_CALL_WITH_FDS:
 		/* We announce no FD_PASSING: a client that sends fds anyway

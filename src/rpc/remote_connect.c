@@ -99,6 +99,7 @@ static bool connect_close(rpc_request *call, void *args, void *ret, GError **err
 	c->close_cb_registered = false;
 	c->read_only = c->socket_read_only;
 	g_array_set_size(c->event_cbs, 0);
+	rpc_relay_reset(c);
 	return true;
 }
 

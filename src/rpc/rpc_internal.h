@@ -9,6 +9,7 @@
 #include "request.h"
 #include "message.h"
 #include "net_protocol.h"
+#include "relay.h"
 #include "server.h"
 #include "stream.h"
 
@@ -59,6 +60,8 @@ struct rpc_server {
 	int next_callback_id;       /* event callback ids: daemon-wide */
 	const rpc_host_ops *host;
 	void *host_opaque;
+	char *relay_path;           /* libvirt's daemon, or NULL: no relay */
+	bool relay_session;         /* it is a per-user daemon */
 };
 
 typedef struct rpc_event_cb {
@@ -89,6 +92,7 @@ struct rpc_client {
 
 	GHashTable *streams;        /* serial -> rpc_stream* */
 	GArray *event_cbs;          /* rpc_event_cb */
+	rpc_relay *relay;           /* upstream connections, NULL until used */
 
 	void *data;
 	GDestroyNotify data_free;

@@ -75,6 +75,7 @@ void rpc_server_free(rpc_server *srv)
 	g_ptr_array_unref(srv->listeners);
 	g_ptr_array_unref(srv->programs);
 	g_main_context_unref(srv->ctx);
+	g_free(srv->relay_path);
 	g_free(srv);
 }
 
@@ -82,6 +83,13 @@ void rpc_server_set_host(rpc_server *srv, const rpc_host_ops *ops, void *opaque)
 {
 	srv->host = ops;
 	srv->host_opaque = opaque;
+}
+
+void rpc_server_set_relay(rpc_server *srv, const char *path, bool session)
+{
+	g_free(srv->relay_path);
+	srv->relay_path = g_strdup(path);
+	srv->relay_session = session;
 }
 
 bool rpc_server_add_procedures(rpc_server *srv, uint32_t prog, uint32_t vers,

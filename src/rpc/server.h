@@ -40,6 +40,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(rpc_server, rpc_server_free)
 /* Before the server serves: workers read it without a lock. */
 void rpc_server_set_host(rpc_server *srv, const rpc_host_ops *ops, void *opaque);
 
+/* Relays the procedures of libvirt's secondary drivers (storage,
+ * network, node devices, secrets, nwfilters, interfaces) that no table
+ * serves to libvirt's daemon on the unix socket path (rpc/relay.h):
+ * session says it is a per-user daemon (URIs KIND:///session, else
+ * KIND:///system). path NULL: they answer VIR_ERR_NO_SUPPORT. Before the
+ * server serves. */
+void rpc_server_set_relay(rpc_server *srv, const char *path, bool session);
+
 /* Registers procedures of program prog/vers (created on first use).
  * data is given to their handlers (rpc_request_data()). A procedure number
  * already registered is a programming error: false and a warning. */

@@ -191,6 +191,7 @@ static int serve(const xvmd_options *opts, int ready_fd)
 	}
 	if (drv)
 		serve_driver(srv, drv);
+	rpc_server_set_relay(srv, opts->libvirtd_socket, opts->libvirtd_session);
 	g_unix_signal_add(SIGTERM, on_quit, loop);
 	g_unix_signal_add(SIGINT, on_quit, loop);
 	g_message(_("xvmd: serving %s and %s"), rw, ro);

@@ -10,6 +10,7 @@
 #define DEFAULT_RUN_DIR   "/run/libvirt"
 #define DEFAULT_STATE_DIR "/var/lib/xvm"
 #define DEFAULT_PID_FILE  "/run/xvmd.pid"
+#define DEFAULT_LIBVIRTD_SOCKET "/run/libvirt/libvirt-sock"
 
 static void usage(FILE *f)
 {
@@ -27,12 +28,16 @@ static void usage(FILE *f)
 "                         /run/xenstored/socket)\n"
 "      --hv SPEC          the hypervisor: xen, or sim:PATH for xvm-simhv\n"
 "                         (default: xen when /dev/xen/privcmd exists)\n"
+"      --libvirtd-socket PATH  libvirt's daemon, to which storage, network,\n"
+"                         node device, secret and nwfilter calls are relayed\n"
+"                         (default " DEFAULT_LIBVIRTD_SOCKET ")\n"
+"      --libvirtd-session that daemon is a per-user (session) one\n"
 "  -v, --verbose          log debugging messages\n"
 "  -h, --help             this help\n"
 "      --version          print the version\n"));
 }
 
-enum { OPT_HV = 256, OPT_VERSION };
+enum { OPT_HV = 256, OPT_VERSION, OPT_LIBVIRTD_SOCKET, OPT_LIBVIRTD_SESSION };
 
 static const struct option options[] = {
 	{ "run-dir", required_argument, NULL, 'r' },
@@ -42,6 +47,8 @@ static const struct option options[] = {
 	{ "no-fork", no_argument, NULL, 'N' },
 	{ "xenstored", required_argument, NULL, 'x' },
 	{ "hv", required_argument, NULL, OPT_HV },
+	{ "libvirtd-socket", required_argument, NULL, OPT_LIBVIRTD_SOCKET },
+	{ "libvirtd-session", no_argument, NULL, OPT_LIBVIRTD_SESSION },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -81,6 +88,8 @@ int xvmd_options_parse(xvmd_options *opts, int argc, char **argv)
 			}
 			set(&opts->hv_spec, optarg);
 			break;
+		case OPT_LIBVIRTD_SOCKET: set(&opts->libvirtd_socket, optarg); break;
+		case OPT_LIBVIRTD_SESSION: opts->libvirtd_session = true; break;
 		case 'v': opts->verbose = true; break;
 		case 'h': usage(stdout); return 0;
 		case OPT_VERSION: printf("xvmd (xvm) %s\n", XVM_VERSION); return 0;
@@ -98,6 +107,8 @@ int xvmd_options_parse(xvmd_options *opts, int argc, char **argv)
 		opts->run_dir = g_strdup(DEFAULT_RUN_DIR);
 	if (!opts->state_dir)
 		opts->state_dir = g_strdup(DEFAULT_STATE_DIR);
+	if (!opts->libvirtd_socket)
+		opts->libvirtd_socket = g_strdup(DEFAULT_LIBVIRTD_SOCKET);
 	if (!opts->xenstored_path)
 		opts->xenstored_path = g_strdup(g_getenv("XENSTORED_PATH") ?
 						g_getenv("XENSTORED_PATH") :
@@ -112,4 +123,5 @@ void xvmd_options_clear(xvmd_options *opts)
 	g_free(opts->pid_file);
 	g_free(opts->xenstored_path);
 	g_free(opts->hv_spec);
+	g_free(opts->libvirtd_socket);
 }
