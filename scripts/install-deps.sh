@@ -7,10 +7,10 @@ what=${1:-all}
 
 build_pkgs="meson ninja-build pkg-config gcc gettext libevent-dev libtalloc-dev
  libtdb-dev libglib2.0-dev libxen-dev libxml2-dev libvirt-dev libtirpc-dev rpcsvc-proto
- xenstore-utils"
+ xenstore-utils libvirt-daemon libvirt-clients"
 test_pkgs="xen-utils-4.17 valgrind clang libclang-rt-14-dev
  libxml2-utils libvirt-clients python3 python3-libvirt procps util-linux
- qemu-system-x86 busybox-static cpio"
+ qemu-system-x86 busybox-static cpio virtinst"
 
 case $what in
   build) pkgs=$build_pkgs ;;
