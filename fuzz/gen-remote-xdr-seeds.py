@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Seeds for fuzz/remote_xdr.c: one valid encoding of each type, in the
+order of its table (the first byte picks the type).
+
+Usage: gen-remote-xdr-seeds.py OUTDIR"""
+import hashlib, os, struct, sys
+
+def u32(v): return struct.pack(">I", v & 0xffffffff)
+def i32(v): return struct.pack(">i", v)
+def u64(v): return struct.pack(">Q", v)
+def string(s):
+    b = s.encode()
+    return u32(len(b)) + b + b"\0" * (-len(b) % 4)
+def opt(b): return u32(0) if b is None else u32(1) + b
+UUID = bytes(range(16))
+def dom(name="g1", id_=-1): return string(name) + UUID + i32(id_)
+XML = "<domain type='xen'><name>g1</name></domain>"
+
+seeds = [
+    opt(string("xen:///system")) + u32(0),                 # connect_open
+    u32(0),                                                # get_sysinfo
+    opt(string("xen")),                                    # get_max_vcpus
+    opt(None) + opt(string("x86_64")) + opt(string("xenpv")) + opt(string("xen")) + u32(0),
+    i32(0) + i32(-1) + u32(0),                             # node_get_memory_stats
+    i32(0) + i32(8),                                       # cells_free_memory
+    string("xen-xl") + string('name = "g1"\n') + u32(0),   # xml_from_native
+    string("xen-xl") + string(XML) + u32(0),               # xml_to_native
+    i32(16),                                               # list_domains
+    i32(16),                                               # list_defined_domains
+    i32(1) + u32(0),                                       # list_all_domains
+    i32(1),                                                # lookup_by_id
+    UUID,                                                  # lookup_by_uuid
+    string("g1"),                                          # lookup_by_name
+    string(XML),                                           # define_xml
+    string(XML) + u32(1),                                  # define_xml_flags
+    dom(),                                                 # undefine
+    dom() + u32(1),                                        # undefine_flags
+    dom() + u32(2),                                        # get_xml_desc
+    dom(),                                                 # get_autostart
+    dom() + i32(1),                                        # set_autostart
+    dom(),                                                 # get_info
+    dom() + u32(0),                                        # get_state
+    dom(), dom(), dom(), dom(), dom(),                     # os_type .. is_updated
+    dom() + u32(0),                                        # has_managed_save_image
+    dom(),                                                 # get_scheduler_type
+    dom(),                                                 # create
+    dom() + u32(1),                                        # create_with_flags
+    string(XML) + u32(0),                                  # create_xml
+    dom("g1", 3), dom("g1", 3) + u32(1), dom("g1", 3), dom("g1", 3) + u32(1),      # destroy .. shutdown_flags
+    dom("g1", 3) + u32(0), dom("g1", 3), dom("g1", 3),                       # reboot, suspend, resume
+    i32(0) + opt(dom()),                                   # event register
+    i32(7),                                                # event deregister
+    b"".join(i32(ord(c)) for c in "x86_64".ljust(32, "\0")) + u64(4194304)
+        + i32(4) + i32(2000) + i32(1) + i32(1) + i32(4) + i32(1),   # node_get_info_ret
+    u32(1) + u64(131072) + u64(131072) + u32(2) + u64(10**9),       # domain_get_info_ret
+    u32(2) + dom("Domain-0", 0) + dom() + u32(2),                   # list_all_domains_ret
+    u32(2) + string("total") + u64(4 << 20) + string("free") + u64(3 << 20) + i32(2),
+    u32(1) + u64(3 << 30),                                          # cells_free_memory_ret
+    i32(5) + dom("g1", 3) + i32(2) + i32(0),                        # lifecycle msg
+]
+os.makedirs(sys.argv[1], exist_ok=True)
+for i, s in enumerate(seeds):
+    data = bytes([i]) + s
+    name = hashlib.sha1(data).hexdigest()
+    with open(os.path.join(sys.argv[1], name), "wb") as f:
+        f.write(data)
+print(len(seeds), "seeds")
