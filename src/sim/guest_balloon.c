@@ -48,7 +48,8 @@ static void on_target(xs_client_t *c, int err, const char *body, size_t len, voi
 		return;
 	rc = sim_hc_set_pages(g->env.dom, pages);
 	if (rc < 0) {
-		guest_console_printf(g, "xen-balloon: cannot reach %" G_GUINT64_FORMAT " KiB (%s), staying at %" G_GUINT64_FORMAT " KiB\n",
+		guest_console_printf(g, "xen-balloon: cannot reach %" G_GUINT64_FORMAT
+				     " KiB (%s), staying at %" G_GUINT64_FORMAT " KiB\n",
 				     kib, g_strerror(-rc), sim_hc_tot_pages(g->env.dom) * 4);
 		return;
 	}

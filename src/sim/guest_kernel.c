@@ -102,7 +102,8 @@ static void *guest_boot(const struct sim_guest_env *env)
 {
 	struct guest *g = guest_new(env);
 
-	guest_console_printf(g, "Linux version xvm-sim (domain %u, %u vCPU(s), %" G_GUINT64_FORMAT " KiB)\n",
+	guest_console_printf(g, "Linux version xvm-sim (domain %u, %u vCPU(s), %"
+			     G_GUINT64_FORMAT " KiB)\n",
 			     env->domid, env->max_vcpus, env->boot_pages * 4);
 	guest_console_printf(g, "Command line: %s\n", g->env.cmdline);
 	guest_run(g);

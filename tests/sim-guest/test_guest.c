@@ -730,7 +730,8 @@ static void test_frontend_handshake(struct fixture *f, gconstpointer data)
 	wait_console(f->dom, "vbd/51728: no usable backend path");
 
 	g_assert_true(xs_mkdir(f->tc, 0, be, NULL));
-#define BE_STATE(v) do { g_free(p); p = g_strdup_printf("%s/state", be); xs_put(f, 0, p, v); } while (0)
+#define BE_STATE(v) do { g_free(p); p = g_strdup_printf("%s/state", be); \
+		xs_put(f, 0, p, v); } while (0)
 	BE_STATE("garbage");
 	wait_console(f->dom, "is not a XenbusState");
 	BE_STATE("2");                       /* InitWait */
