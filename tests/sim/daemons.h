@@ -11,8 +11,9 @@ struct daemon {
 	char *socket;
 };
 
-/* Runs argv (NULL-terminated) and waits until a unix socket of the given
- * type accepts connections at socket (10 s at most). */
+/* Runs argv (NULL-terminated; under valgrind with SIM_TEST_VALGRIND=1)
+ * and waits until a unix socket of the given type accepts connections at
+ * socket (30 s at most). */
 void daemon_start(struct daemon *d, const char *const *argv, const char *socket,
 		  int type);
 /* SIGTERM, then its exit status must be 0. */
