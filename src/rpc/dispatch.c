@@ -72,14 +72,29 @@ static void run_handler(rpc_request *call)
 		call->reply = rpc_message_encode_error(&h, err);
 }
 
-/* On the loop: the reply goes out, the stream (if any) starts. */
+/* On the loop: the stream (if any) joins the client, the reply goes out,
+ * the stream starts. */
 static void complete_call(rpc_request *call)
 {
 	rpc_client *c = call->client;
+	rpc_stream *s = g_steal_pointer(&call->stream);
+	g_autoptr(GError) err = NULL;
 
+	if (s && (!call->succeeded || c->closed || !rpc_stream_attach(s, &err))) {
+		if (err) {
+			/* No room for the stream: the call fails after all. */
+			xvm_net_header h = call->hdr;
+
+			h.type = XVM_NET_REPLY;
+			rpc_message_free(call->reply);
+			call->reply = rpc_message_encode_error(&h, err);
+		}
+		rpc_stream_discard(g_steal_pointer(&s));
+	}
 	rpc_client_send(c, g_steal_pointer(&call->reply));
-	if (call->stream)
-		rpc_stream_call_done(call->stream, call->succeeded && !c->closed);
+	/* Sending may have dropped the client, and its streams with it. */
+	if (s && !c->closed && s->ops->start)
+		s->ops->start(s, s->opaque);
 }
 
 static gboolean worker_done(gpointer data)

@@ -18,13 +18,14 @@ bool rpc_request_readonly(rpc_request *call);      /* the connection is read-onl
 /* Loop only (handlers without RPC_PROC_SLOW). */
 rpc_client *rpc_request_client(rpc_request *call);
 
-/* The call becomes a stream (console, ...): once its OK reply is sent,
- * STREAM messages with the call's procedure and serial flow both ways
- * (rpc/stream.h). If the handler fails, the stream is aborted (ops->abort)
- * without anything sent. NULL and *err when the client has too many
- * streams or one for this serial. Loop only. */
+/* The call becomes a stream (console, ...): once its OK reply is queued,
+ * STREAM messages with the call's procedure and serial flow both ways and
+ * ops->start runs (rpc/stream.h). If the handler fails, or the client
+ * already has RPC_CLIENT_MAX_STREAMS streams or one with this serial (the
+ * call then fails with that error), ops->abort runs instead, on the loop.
+ * At most one per call. Thread-safe. */
 rpc_stream *rpc_request_open_stream(rpc_request *call, const rpc_stream_ops *ops,
-				 void *opaque, GError **err);
+				    void *opaque, GError **err);
 
 /* Per-connection data of the driver, freed with destroy when the client
  * goes away. Loop only. */

@@ -115,7 +115,7 @@ struct rpc_stream {
 	uint32_t prog, vers;
 	int proc;
 	uint32_t serial;
-	bool active;                /* its call's OK reply is queued */
+	bool active;                /* attached: the client's, the loop's */
 	bool want_writable;         /* a send was refused */
 	const rpc_stream_ops *ops;
 	void *opaque;
@@ -141,8 +141,12 @@ void rpc_dispatch_worker(gpointer call, gpointer srv);
 /* stream.c */
 void rpc_stream_incoming(rpc_client *c, const xvm_net_header *hdr,
 			 const uint8_t *data, size_t len);
-/* The call's reply is out: activate (ok) or abort (failed) its stream. */
-void rpc_stream_call_done(rpc_stream *s, bool ok);
+/* On the loop, before the call's OK reply is queued: the stream joins
+ * its client, active. false and *err when the client has no room for it
+ * or a stream with its serial. */
+bool rpc_stream_attach(rpc_stream *s, GError **err);
+/* The stream of a call that failed (or whose client is gone): aborted. */
+void rpc_stream_discard(rpc_stream *s);
 /* The client goes away: abort all. */
 void rpc_stream_abort_all(rpc_client *c);
 /* Output drained: tell streams that wanted room. */

@@ -1,10 +1,10 @@
 /* Streams of a client, keyed by their call's serial; see stream.h.
  *
- * Life of a stream: opened by its call's handler (inactive: the client
- * does not know it yet, its messages are dropped), active once the call's
- * OK reply is queued, gone when either side finishes or aborts, or when
- * the client goes away. Messages for a serial without an active stream
- * (late data after an end) are dropped.
+ * Life of a stream: opened by its call's handler (the call holds it, the
+ * client does not know it), attached to its client and active just
+ * before the call's OK reply is queued, gone when either side finishes or
+ * aborts, or when the client goes away. Messages for a serial without a
+ * stream (late data after an end) are dropped.
  */
 #include <string.h>
 #include <glib/gi18n.h>
@@ -32,44 +32,52 @@ static xvm_net_header stream_header(const rpc_stream *s, int status)
 }
 
 rpc_stream *rpc_request_open_stream(rpc_request *call, const rpc_stream_ops *ops,
-				 void *opaque, GError **err)
+				    void *opaque, GError **err)
 {
-	rpc_client *c = call->client;
 	rpc_stream *s;
 
-	if (call->stream ||
-	    g_hash_table_contains(c->streams, GUINT_TO_POINTER(call->hdr.serial))) {
-		xvm_error_set(err, VIR_FROM_STREAMS, VIR_ERR_RPC,
-			      _("a stream with serial %u is already open"), call->hdr.serial);
-		return NULL;
-	}
-	if (g_hash_table_size(c->streams) >= RPC_CLIENT_MAX_STREAMS) {
-		xvm_error_set(err, VIR_FROM_STREAMS, VIR_ERR_OPERATION_FAILED,
-			      _("operation failed: too many streams (%u) on this connection"),
-			      RPC_CLIENT_MAX_STREAMS);
+	if (call->stream) {
+		xvm_error_set(err, VIR_FROM_STREAMS, VIR_ERR_INTERNAL_ERROR,
+			      _("internal error: a call opens one stream"));
 		return NULL;
 	}
 	s = g_new0(rpc_stream, 1);
-	s->client = c;
+	s->client = call->client;
 	s->prog = call->hdr.prog;
 	s->vers = call->hdr.vers;
 	s->proc = call->hdr.proc;
 	s->serial = call->hdr.serial;
 	s->ops = ops;
 	s->opaque = opaque;
-	g_hash_table_insert(c->streams, GUINT_TO_POINTER(s->serial), s);
 	call->stream = s;
 	return s;
 }
 
-void rpc_stream_call_done(rpc_stream *s, bool ok)
+bool rpc_stream_attach(rpc_stream *s, GError **err)
 {
-	if (!ok || s->client->closed) {
-		s->ops->abort(s, s->opaque);
-		stream_free(s);
-		return;
+	rpc_client *c = s->client;
+
+	if (g_hash_table_contains(c->streams, GUINT_TO_POINTER(s->serial))) {
+		xvm_error_set(err, VIR_FROM_STREAMS, VIR_ERR_RPC,
+			      _("a stream with serial %u is already open"), s->serial);
+		return false;
 	}
+	if (g_hash_table_size(c->streams) >= RPC_CLIENT_MAX_STREAMS) {
+		xvm_error_set(err, VIR_FROM_STREAMS, VIR_ERR_OPERATION_FAILED,
+			      _("operation failed: too many streams (%u) on this connection"),
+			      RPC_CLIENT_MAX_STREAMS);
+		return false;
+	}
+	g_hash_table_insert(c->streams, GUINT_TO_POINTER(s->serial), s);
 	s->active = true;
+	return true;
+}
+
+void rpc_stream_discard(rpc_stream *s)
+{
+	g_assert(!s->active);
+	s->ops->abort(s, s->opaque);
+	g_free(s);
 }
 
 void rpc_stream_incoming(rpc_client *c, const xvm_net_header *hdr,
@@ -78,7 +86,7 @@ void rpc_stream_incoming(rpc_client *c, const xvm_net_header *hdr,
 	rpc_stream *s = g_hash_table_lookup(c->streams, GUINT_TO_POINTER(hdr->serial));
 	xvm_net_header h;
 
-	if (!s || !s->active || s->proc != hdr->proc || s->prog != hdr->prog) {
+	if (!s || s->proc != hdr->proc || s->prog != hdr->prog) {
 		g_debug("rpc: client %d: stream message for no stream (serial %u)",
 			c->fd, hdr->serial);
 		return;

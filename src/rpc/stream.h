@@ -3,9 +3,13 @@
  * After the call's OK reply both sides send STREAM messages with the
  * call's procedure and serial: status CONTINUE carries bytes; the side
  * that finishes sends OK (empty) and the other answers OK; ERROR aborts
- * (from the server it carries an error). Loop only. The server sends
- * nothing before the stream is active: after the handler returned, e.g.
- * from the source that watches the console.
+ * (from the server it carries an error).
+ *
+ * A handler opens the stream (rpc_request_open_stream(), from any
+ * thread); once the call's OK reply is queued, ops->start runs on the
+ * loop: from then on the stream is the loop's (every function here and
+ * every callback, loop only) and the server may send. If the call fails,
+ * ops->abort runs instead.
  */
 #ifndef XVM_RPC_STREAM_H
 #define XVM_RPC_STREAM_H
@@ -17,6 +21,8 @@
 #include "request.h"
 
 struct rpc_stream_ops {
+	/* The call's OK reply is queued: the stream is open (may be NULL). */
+	void (*start)(rpc_stream *s, void *opaque);
 	/* Bytes from the client. */
 	void (*data)(rpc_stream *s, const void *buf, size_t len, void *opaque);
 	/* The client finished (OK): the server answers OK once this returns;

@@ -29,7 +29,7 @@ enum {
 	PROC_FAIL_FOREIGN = 5, /* a GError libvirt does not know */
 	PROC_FAIL_SILENT = 6,  /* false without an error */
 	PROC_STREAM_ECHO = 7,
-	PROC_STREAM_HELLO = 8, /* the server sends "hello" and ends */
+	PROC_STREAM_HELLO = 8, /* from a worker; the server sends "hello", ends */
 	PROC_EMIT = 9,         /* emits a lifecycle event for args.dom */
 	PROC_EMIT_SLOW = 10,   /* the same from a worker thread */
 	PROC_STREAM_FLOOD = 11,/* sends until refused, then once writable: "end" */
@@ -107,30 +107,26 @@ static bool stream_echo(rpc_request *req, void *args, void *ret, GError **err)
 	return rpc_request_open_stream(req, &echo_ops, NULL, err) != NULL;
 }
 
-static gboolean say_hello(gpointer s)
+static void say_hello(rpc_stream *s, void *opaque)
 {
+	g_assert_true(g_main_context_is_owner(ctx));
 	g_assert_true(rpc_stream_send(s, "hello", 5));
 	rpc_stream_finish(s);
-	return G_SOURCE_REMOVE;
 }
+
+static const rpc_stream_ops hello_ops = {
+	.start = say_hello, .data = echo_data, .finish = count_finish, .abort = count_abort,
+};
 
 static bool stream_hello(rpc_request *req, void *args, void *ret, GError **err)
 {
-	rpc_stream *s = rpc_request_open_stream(req, &echo_ops, NULL, err);
-	GSource *idle;
-
-	if (!s)
-		return false;
-	idle = g_idle_source_new();
-	g_source_set_callback(idle, say_hello, s, NULL);
-	g_source_attach(idle, ctx);
-	g_source_unref(idle);
-	return true;
+	g_assert_false(g_main_context_is_owner(ctx));
+	return rpc_request_open_stream(req, &hello_ops, NULL, err) != NULL;
 }
 
 #define FLOOD_PIECE (1u << 20)
 
-static gboolean flood(gpointer s)
+static void flood(rpc_stream *s, void *opaque)
 {
 	static uint8_t piece[FLOOD_PIECE];
 
@@ -138,7 +134,6 @@ static gboolean flood(gpointer s)
 	while (rpc_stream_send(s, piece, sizeof(piece)))
 		flooded += sizeof(piece);
 	refusals++;
-	return G_SOURCE_REMOVE;
 }
 
 static void flood_writable(rpc_stream *s, void *opaque)
@@ -149,22 +144,13 @@ static void flood_writable(rpc_stream *s, void *opaque)
 }
 
 static const rpc_stream_ops flood_ops = {
-	.data = echo_data, .finish = count_finish, .abort = count_abort,
+	.start = flood, .data = echo_data, .finish = count_finish, .abort = count_abort,
 	.writable = flood_writable,
 };
 
 static bool stream_flood(rpc_request *req, void *args, void *ret, GError **err)
 {
-	rpc_stream *s = rpc_request_open_stream(req, &flood_ops, NULL, err);
-	GSource *idle;
-
-	if (!s)
-		return false;
-	idle = g_idle_source_new();
-	g_source_set_callback(idle, flood, s, NULL);
-	g_source_attach(idle, ctx);
-	g_source_unref(idle);
-	return true;
+	return rpc_request_open_stream(req, &flood_ops, NULL, err) != NULL;
 }
 
 static void free_data(gpointer data)
@@ -217,7 +203,7 @@ static const rpc_procedure test_procs[] = {
 	  RO | RPC_PROC_SLOW },
 	{ PROC_STREAM_ECHO, "testStreamEcho", RPC_XDR_NONE, RPC_XDR_NONE, stream_echo, RO | CONN },
 	{ PROC_STREAM_HELLO, "testStreamHello", RPC_XDR_NONE, RPC_XDR_NONE, stream_hello,
-	  RO | CONN },
+	  RO | CONN | RPC_PROC_SLOW },
 	{ PROC_EMIT, "testEmit",
 	  RPC_XDR(remote_connect_domain_event_callback_register_any_args), RPC_XDR_NONE,
 	  emit, RO | CONN },
@@ -590,6 +576,36 @@ static void test_stream_server_ends(void)
 	close(fd);
 }
 
+static void test_stream_limits(void)
+{
+	int fd = opened(rw_path, 0);
+	g_autofree char *msg = NULL;
+
+	on_loop(reset_counts, NULL);
+	for (uint32_t i = 0; i < 64; i++) {
+		test_call(fd, PROC_STREAM_ECHO, 100 + i, NULL, NULL);
+		wire_expect_ok(fd, 100 + i, NULL, NULL);
+	}
+	/* One too many: the call fails, its stream is aborted. */
+	test_call(fd, PROC_STREAM_ECHO, 200, NULL, NULL);
+	msg = wire_expect_error(fd, 200, VIR_ERR_OPERATION_FAILED);
+	g_assert_nonnull(strstr(msg, "too many streams"));
+	on_loop(nothing, NULL);
+	g_assert_cmpint(aborts, ==, 1);
+	/* A serial that has a stream already. */
+	send_stream(fd, PROC_STREAM_ECHO, 101, XVM_NET_OK, NULL, 0);
+	wire_frame_free(expect_stream(fd, PROC_STREAM_ECHO, 101, XVM_NET_OK));
+	test_call(fd, PROC_STREAM_ECHO, 100, NULL, NULL);
+	g_free(wire_expect_error(fd, 100, VIR_ERR_RPC));
+	on_loop(nothing, NULL);
+	g_assert_cmpint(aborts, ==, 2);
+	g_assert_cmpint(finishes, ==, 1);
+	close(fd);
+	wait_clients(0);
+	/* The 63 left went with the client. */
+	g_assert_cmpint(aborts, ==, 2 + 63);
+}
+
 /* A stream the client does not read: the server's queue stops at its
  * bound, the producer is told when there is room again. */
 static void test_stream_backpressure(void)
@@ -804,6 +820,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/server/stream-echo", test_stream_echo);
 	g_test_add_func("/server/stream-abort", test_stream_abort);
 	g_test_add_func("/server/stream-server-ends", test_stream_server_ends);
+	g_test_add_func("/server/stream-limits", test_stream_limits);
 	g_test_add_func("/server/stream-backpressure", test_stream_backpressure);
 	g_test_add_func("/server/client-data", test_client_data);
 	g_test_add_func("/server/events", test_events);
