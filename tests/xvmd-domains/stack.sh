@@ -4,6 +4,8 @@
 # the test exits (stack_stop, from the EXIT trap), and any log is printed
 # when the test fails.
 # Needs: XVMD XENSTORED SIMHV CONSOLED (paths), sets DIR URI URI_RO.
+# With XVMD_VALGRIND (valgrind's path) xvmd runs under memcheck: any error
+# or definite leak makes it exit 99, which fails the test.
 set -u
 DIR=$(mktemp -d /tmp/xvmd-domains.XXXXXX)
 URI="xen:///system?socket=$DIR/virtxend-sock"
@@ -47,6 +49,8 @@ stack_start() {
 	xvmd_start "$@"
 }
 xvmd_start() {
+	${XVMD_VALGRIND:+"$XVMD_VALGRIND" -q --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite --show-leak-kinds=definite} \
 	"$XVMD" --foreground --run-dir "$DIR" --state-dir "$DIR/state" \
 		--hv "sim:$DIR/simhv.sock" --xenstored "$DIR/xenstored.sock" "$@" \
 		2>>"$DIR/xvmd.log" &
