@@ -12,9 +12,10 @@
  * (or ops->restore() for a restored domain), ops->pause()/unpause() as
  * the toolstack pauses it, ops->unpause() also when the toolstack cancels
  * a suspend (hv_domain_resume: SCHEDOP_shutdown returns, the guest runs
- * on; a kernel stopped by a save meanwhile gets ops->restore() instead), and ops->stop() exactly once when the domain
- * shuts down or is destroyed, after which the kernel must not use env or
- * issue hypercalls. A kernel never frees env.
+ * on; a kernel stopped by a save meanwhile gets ops->restore() instead),
+ * and ops->stop() exactly once when the domain shuts down or is
+ * destroyed, after which the kernel must not use env or issue
+ * hypercalls. A kernel never frees env.
  */
 #ifndef SIM_GUEST_H
 #define SIM_GUEST_H
