@@ -71,8 +71,10 @@ static gboolean on_client(gint fd, GIOCondition cond, gpointer data)
 	for (unsigned int i = 0; i < s->rep.nfds; i++)
 		close(s->rep.fds[i]);
 	if (n < 0) {
-		g_message(_("dropping a client that does not read its replies: %s"),
-			  g_strerror(errno));
+		/* EPIPE: it went away. EAGAIN: its replies pile up unread. */
+		if (errno != EPIPE && errno != ECONNRESET)
+			g_message(_("dropping a client that does not read its replies: %s"),
+				  g_strerror(errno));
 		goto drop;
 	}
 	return G_SOURCE_CONTINUE;

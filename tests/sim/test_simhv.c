@@ -617,6 +617,26 @@ static void test_malformed(struct fx *f, gconstpointer data)
 		close(s2);
 	}
 	close(s);
+	/* A client that sends and never reads its replies: dropped once
+	 * they no longer fit its socket, without the daemon waiting. */
+	{
+		int s3 = simhv_connect(sock);
+		bool dropped = false;
+
+		req.h.op = SIMHV_OP_GETINFO;
+		req.h.len = sizeof(req.body);
+		for (int i = 0; i < 20000 && !dropped; i++) {
+			ssize_t n = send(s3, &req, sizeof(req), MSG_DONTWAIT | MSG_NOSIGNAL);
+
+			if (n < 0 && errno == EAGAIN)
+				g_usleep(1000);
+			else if (n < 0)
+				dropped = errno == EPIPE || errno == ECONNRESET;
+			g_assert_true(hv_physinfo(f->hv, &pi, NULL));   /* meanwhile */
+		}
+		g_assert_true(dropped);
+		close(s3);
+	}
 	/* The daemon still serves. */
 	g_assert_true(hv_physinfo(f->hv, &pi, NULL));
 	g_assert_cmpuint(pi.nr_cpus, ==, 2);
