@@ -3,6 +3,7 @@
  * (driver.h); the server encodes each once and sends it to every
  * matching registration (rpc/server.h). */
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "remote.h"
 
@@ -24,6 +25,6 @@ void xvmd_remote_event_sink(const xvmDomainEvent *ev, void *opaque)
 					  REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
 					  (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
 					  &msg, &err))
-		g_warning("xvmd: lifecycle event of domain %s not sent: %s", ev->name,
+		g_warning(_("xvmd: lifecycle event of domain %s not sent: %s"), ev->name,
 			  err->message);
 }

@@ -4,8 +4,6 @@
  * workers, so that killing a domain never waits behind starts. Each
  * operation checks its own flags and takes the domain's job.
  */
-#include <glib/gi18n.h>
-
 #include "domain_lifecycle.h"
 #include "remote.h"
 #include "request.h"
