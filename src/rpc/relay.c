@@ -328,7 +328,8 @@ static void handshake_step(relay_conn *conn, const xvm_net_header *hdr,
 		if (none) {
 			send_open(conn);
 		} else if (polkit) {
-			/* libvirtd lets root in without asking polkit. */
+			/* The daemon asks polkit whether our uid may connect
+			 * (libvirtd offers this to non-root clients only). */
 			conn->state = CONN_AUTH_POLKIT;
 			conn_call(conn, REMOTE_PROC_AUTH_POLKIT, NULL, NULL);
 		} else {
