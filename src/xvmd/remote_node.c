@@ -108,17 +108,46 @@ static bool get_capabilities(rpc_request *call, void *args, void *ret_, GError *
 	return ret->capabilities != NULL;
 }
 
+/* Whether the host runs guests of machine on arch (libxl looks the pair
+ * up in its capabilities first). Pairs the builder does not know are its
+ * to refuse. */
+static bool host_runs(const xvmPhysInfo *caps, const char *arch, const char *machine,
+		      GError **err)
+{
+	bool x86_64 = g_str_equal(arch, "x86_64"), i686 = g_str_equal(arch, "i686");
+	bool ok = true;
+
+	if (g_str_equal(machine, "xenpv"))
+		ok = (x86_64 && caps->pv) || (i686 && caps->pv32) || (!x86_64 && !i686);
+	else if (g_str_equal(machine, "xenpvh"))
+		ok = caps->pvh || !x86_64;
+	else if (g_str_equal(machine, "xenfv"))
+		ok = caps->hvm || (!x86_64 && !i686);
+	if (!ok)
+		xvmConfError(err, VIR_ERR_INVALID_ARG,
+			     _("could not find capabilities for arch=%s domaintype=xen machine=%s"),
+			     arch, machine);
+	return ok;
+}
+
 static bool get_domain_capabilities(rpc_request *call, void *args_, void *ret_, GError **err)
 {
 	remote_connect_get_domain_capabilities_args *args = args_;
 	remote_connect_get_domain_capabilities_ret *ret = ret_;
+	const char *arch = args->arch ? *args->arch : NULL;
+	const char *machine = args->machine ? *args->machine : NULL;
+	struct hv_physinfo pi;
+	struct hv_version v;
+	xvmPhysInfo caps;
 
-	if (!xvmd_check_flags(args->flags, 0, "libxlConnectGetDomainCapabilities", err))
+	if (!xvmd_check_flags(args->flags, 0, "libxlConnectGetDomainCapabilities", err) ||
+	    !host_info(rpc_request_data(call), &pi, &v, err))
+		return false;
+	phys_to_caps(&pi, &v, &caps);
+	if (!host_runs(&caps, arch ? arch : "x86_64", machine ? machine : "xenpv", err))
 		return false;
 	ret->capabilities = xvmDomainCapabilitiesFormat(
-		args->emulatorbin ? *args->emulatorbin : NULL,
-		args->arch ? *args->arch : NULL,
-		args->machine ? *args->machine : NULL,
+		args->emulatorbin ? *args->emulatorbin : NULL, arch, machine,
 		args->virttype ? *args->virttype : NULL, NULL, err);
 	return ret->capabilities != NULL;
 }
@@ -264,7 +293,7 @@ static const rpc_procedure node_procs[] = {
 	{ REMOTE_PROC_CONNECT_GET_DOMAIN_CAPABILITIES, "virConnectGetDomainCapabilities",
 	  RPC_XDR(remote_connect_get_domain_capabilities_args),
 	  RPC_XDR(remote_connect_get_domain_capabilities_ret), get_domain_capabilities,
-	  RO | CONN },
+	  RO | CONN | SLOW },
 	{ REMOTE_PROC_CONNECT_GET_MAX_VCPUS, "virConnectGetMaxVcpus",
 	  RPC_XDR(remote_connect_get_max_vcpus_args), RPC_XDR(remote_connect_get_max_vcpus_ret),
 	  get_max_vcpus, RO | CONN | SLOW },

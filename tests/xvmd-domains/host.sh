@@ -26,6 +26,13 @@ for machine in xenpv xenpvh xenfv; do
 	grep -q "<machine>$machine</machine>" "$DIR/dc.xml" || fail "domcapabilities $machine"
 done
 out=$(virsh -c "$URI" domcapabilities --machine pc 2>&1) && fail "domcapabilities machine pc"
+# The simulated Xen has no 32-bit PV (no xen-3.0-x86_32p): i686 is HVM only.
+out=$(virsh -c "$URI" domcapabilities --arch i686 --machine xenpv 2>&1) &&
+	fail "domcapabilities of 32-bit PV"
+echo "$out" | grep -q "could not find capabilities for arch=i686 domaintype=xen machine=xenpv" ||
+	fail "domcapabilities i686 xenpv: $out"
+virsh -c "$URI" domcapabilities --arch i686 --machine xenfv >/dev/null ||
+	fail "domcapabilities i686 xenfv"
 out=$(virsh -c "$URI" maxvcpus) || fail "maxvcpus: $out"
 
 out=$(virsh -c "$URI" version) || fail "version: $out"
