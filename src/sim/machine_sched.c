@@ -5,7 +5,7 @@
  *   - a domain's weight is split evenly among its busy vCPUs, as credit1
  *     divides a domain's credits among its active vCPUs;
  *   - a vCPU gets at most one CPU, and a capped domain at most cap% of
- *     one CPU in all, split evenly among its busy vCPUs;
+ *     one CPU for all its vCPUs together;
  *   - a vCPU runs only on the CPUs of its hard affinity (each CPU gives
  *     at most 1: a max-flow from vCPUs to CPUs decides what is feasible).
  * Rates change only when the set of busy vCPUs, a weight, a cap or an
@@ -19,7 +19,8 @@
 #include <math.h>
 #include <string.h>
 
-#define EPS 1e-9
+#define EPS 1e-9     /* tolerance of a feasible allocation, CPUs */
+#define GROW 1e-7    /* the step that tells whether a vCPU can grow */
 
 uint64_t machine_now(struct machine *m)
 {
@@ -51,9 +52,9 @@ void sched_accrue(struct machine *m)
 
 struct item {
 	struct sim_vcpu *vcpu;
-	double weight, limit, rate;
+	double weight, rate;
+	size_t group;            /* its domain, an index of groups */
 	bool frozen;
-	bool all_cpus;
 };
 
 struct problem {
@@ -61,6 +62,9 @@ struct problem {
 	size_t n;
 	uint32_t ncpus;
 	bool all_cpus;           /* every vCPU may run anywhere */
+	double *group_cap;       /* per domain: its cap as CPUs (HUGE_VAL: none) */
+	double *group_sum;       /* scratch */
+	size_t ngroups;
 	double *cap;             /* max-flow scratch: (2 + n + ncpus)^2 */
 	int *prev;
 	int *queue;
@@ -121,15 +125,34 @@ static double max_flow(struct problem *p)
 	}
 }
 
-static bool feasible(struct problem *p)
+/* Whether every capped domain stays within its cap. */
+static bool caps_ok(struct problem *p)
+{
+	for (size_t g = 0; g < p->ngroups; g++)
+		p->group_sum[g] = 0;
+	for (size_t i = 0; i < p->n; i++)
+		p->group_sum[p->items[i].group] += p->items[i].rate;
+	for (size_t g = 0; g < p->ngroups; g++)
+		if (p->group_sum[g] > p->group_cap[g] + EPS)
+			return false;
+	return true;
+}
+
+/* How much of the rates the CPUs cannot run (0: all of it). */
+static double cpu_deficit(struct problem *p)
 {
 	double sum = 0;
 
 	for (size_t i = 0; i < p->n; i++)
 		sum += p->items[i].rate;
-	if (p->all_cpus)
-		return sum <= p->ncpus + EPS;
-	return max_flow(p) >= sum - EPS;
+	return fmax(0, sum - (p->all_cpus ? p->ncpus : max_flow(p)));
+}
+
+/* Feasible, up to the tolerance, beyond what was left undone at the
+ * round's start (rounding of the levels found before). */
+static bool feasible(struct problem *p, double undone)
+{
+	return caps_ok(p) && cpu_deficit(p) <= undone + EPS;
 }
 
 /* Rates at fill level t for the vCPUs not frozen yet. */
@@ -137,53 +160,59 @@ static void fill(struct problem *p, double t)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (!p->items[i].frozen)
-			p->items[i].rate = fmin(p->items[i].limit, t * p->items[i].weight);
+			p->items[i].rate = fmin(1.0, t * p->items[i].weight);
 }
 
 /* Weighted progressive filling: raise every unfrozen vCPU's rate in
- * proportion to its weight until some can grow no more (their limit, or a
- * set of CPUs is full); freeze those; repeat. */
+ * proportion to its weight until some can grow no more (a whole CPU, a
+ * full set of CPUs, their domain's cap); freeze those; repeat. */
 static void solve(struct problem *p)
 {
 	double lo = 0;
 
 	for (;;) {
-		double hi = 0;
+		double hi = 0, base, undone;
 		size_t frozen = 0, unfrozen = 0;
 
 		for (size_t i = 0; i < p->n; i++)
 			if (!p->items[i].frozen) {
-				hi = fmax(hi, p->items[i].limit / p->items[i].weight);
+				hi = fmax(hi, 1.0 / p->items[i].weight);
 				unfrozen++;
 			}
 		if (!unfrozen)
 			return;
+		fill(p, lo);
+		undone = cpu_deficit(p);
 		fill(p, hi);
-		if (feasible(p))
+		if (feasible(p, undone))
 			return;
 		for (int iter = 0; iter < 60; iter++) {
 			double mid = (lo + hi) / 2;
 
 			fill(p, mid);
-			if (feasible(p))
+			if (feasible(p, undone))
 				lo = mid;
 			else
 				hi = mid;
 		}
 		fill(p, lo);
+		/* A vCPU that cannot take a little more without breaking a cap
+		 * or leaving more undone than now is at its share. (Compared to
+		 * now: the level found may be over by the tolerance.) */
+		base = cpu_deficit(p);
 		for (size_t i = 0; i < p->n; i++) {
 			struct item *it = &p->items[i];
 			double r = it->rate;
 
 			if (it->frozen)
 				continue;
-			if (r >= it->limit - EPS) {
+			if (r >= 1.0 - EPS) {
 				it->frozen = true;
 				frozen++;
 				continue;
 			}
-			it->rate = r + 1e-7;
-			if (!feasible(p)) {
+			it->rate = r + GROW;
+			if (!caps_ok(p) || cpu_deficit(p) > base + GROW / 10) {
 				it->frozen = true;
 				frozen++;
 			}
@@ -244,6 +273,8 @@ void sched_update(struct machine *m)
 	if (!cap)
 		return;
 	p.items = g_new0(struct item, cap);
+	p.group_cap = g_new(double, cap);
+	p.group_sum = g_new(double, cap);
 	for (uint32_t id = 0; id < SIM_DOMID_LIMIT; id++) {
 		struct sim_domain *d = m->doms[id];
 		uint32_t nbusy = 0;
@@ -252,6 +283,9 @@ void sched_update(struct machine *m)
 			continue;
 		for (uint32_t v = 0; v < d->max_vcpus; v++)
 			nbusy += d->vcpus[v].online;
+		if (!nbusy)
+			continue;
+		p.group_cap[p.ngroups] = d->cap ? d->cap / 100.0 : HUGE_VAL;
 		for (uint32_t v = 0; v < d->max_vcpus; v++) {
 			struct item *it;
 
@@ -260,10 +294,10 @@ void sched_update(struct machine *m)
 			it = &p.items[p.n++];
 			it->vcpu = &d->vcpus[v];
 			it->weight = (double)d->weight / nbusy;
-			it->limit = d->cap ? fmin(1.0, d->cap / 100.0 / nbusy) : 1.0;
-			it->all_cpus = affinity_full(it->vcpu, p.ncpus);
-			p.all_cpus = p.all_cpus && it->all_cpus;
+			it->group = p.ngroups;
+			p.all_cpus = p.all_cpus && affinity_full(it->vcpu, p.ncpus);
 		}
+		p.ngroups++;
 	}
 	if (!p.all_cpus) {
 		size_t nn = 2 + p.n + p.ncpus;
@@ -279,5 +313,7 @@ void sched_update(struct machine *m)
 	g_free(p.cap);
 	g_free(p.prev);
 	g_free(p.queue);
+	g_free(p.group_cap);
+	g_free(p.group_sum);
 	g_free(p.items);
 }

@@ -699,6 +699,32 @@ static void test_sched_affinity(struct fx *f, gconstpointer data)
 	g_assert_cmpuint(map[1], ==, 0);
 }
 
+static void test_sched_cap_domain_wide(struct fx *f, gconstpointer data)
+{
+	const uint8_t cpu0 = 0x01;
+	uint32_t a, b;
+
+	(void)data;
+	/* 2 CPUs. b (weight 256) and a's vCPU 0 (half of a's 256) share CPU
+	 * 0 by weight, 2:1; a's vCPU 1 has CPU 1: a's cap of 150 is for both
+	 * its vCPUs together, so vCPU 1 gets a whole CPU. */
+	fx_machine(f, 2, 1024, 256);
+	busy_domain(f, 2, &a);
+	busy_domain(f, 1, &b);
+	set_sched(f, a, 256, 150);
+	g_assert_true(machine_set_affinity(f->m, a, 0, &cpu0, 1, NULL));
+	g_assert_true(machine_set_affinity(f->m, b, 0, &cpu0, 1, NULL));
+	fake_now += 3ull * 1000000000;
+	g_test_message("domain-wide cap: %.3f %.3f", cpu_s(f, a), cpu_s(f, b));
+	g_assert_cmpfloat(fabs(cpu_s(f, a) - 4.0), <, 0.001);
+	g_assert_cmpfloat(fabs(cpu_s(f, b) - 2.0), <, 0.001);
+	/* A cap below what it would get binds. */
+	set_sched(f, a, 256, 120);
+	fake_now += 3ull * 1000000000;
+	g_assert_cmpfloat(fabs(cpu_s(f, a) - 4.0 - 3.6), <, 0.001);
+	g_assert_cmpfloat(fabs(cpu_s(f, b) - 2.0 - 2.0), <, 0.001);
+}
+
 static void test_vcpus(struct fx *f, gconstpointer data)
 {
 	struct hv_vcpuinfo vi;
@@ -1009,6 +1035,7 @@ int main(int argc, char **argv)
 	T("sched-saturated", test_sched_saturated);
 	T("sched-cap", test_sched_cap);
 	T("sched-affinity", test_sched_affinity);
+	T("sched-cap-domain-wide", test_sched_cap_domain_wide);
 	T("vcpus", test_vcpus);
 	T("evtchn", test_evtchn);
 	T("evtchn-many", test_evtchn_many);
