@@ -725,6 +725,91 @@ static void test_sched_cap_domain_wide(struct fx *f, gconstpointer data)
 	g_assert_cmpfloat(fabs(cpu_s(f, b) - 2.0 - 2.0), <, 0.001);
 }
 
+/* Random hosts and domains: whatever the weights, caps and affinities,
+ * no vCPU gets more than a CPU, no domain more than its cap, no set of
+ * CPUs more than it has; with every affinity full the CPUs are all used
+ * if there is demand, and unsaturated vCPUs share by weight. */
+static void test_sched_random(struct fx *f, gconstpointer data)
+{
+	(void)data;
+	for (int round = 0; round < 60; round++) {
+		uint32_t ncpus = (uint32_t)g_test_rand_int_range(1, 7);
+		int ndoms = g_test_rand_int_range(1, 6);
+		bool pinned = round % 2;
+		uint32_t ids[6], nv[6];
+		double rate[6][4], used = 0, demand = 0, cpu_only[8] = { 0 };
+		uint16_t weight[6], cap[6];
+
+		fx_machine(f, ncpus, 1024, 256);
+		for (int i = 0; i < ndoms; i++) {
+			nv[i] = (uint32_t)g_test_rand_int_range(1, 5);
+			weight[i] = (uint16_t)g_test_rand_int_range(1, 1000);
+			cap[i] = g_test_rand_bit() ? 0 :
+				 (uint16_t)g_test_rand_int_range(10, 100 * (int)nv[i] + 1);
+			busy_domain(f, nv[i], &ids[i]);
+			set_sched(f, ids[i], weight[i], cap[i]);
+			for (uint32_t v = 0; pinned && v < nv[i]; v++) {
+				uint8_t map = (uint8_t)g_test_rand_int_range(1, 1 << ncpus);
+				g_assert_true(machine_set_affinity(f->m, ids[i], v, &map, 1, NULL));
+			}
+		}
+		fake_now += 1000000000ull;
+		for (int i = 0; i < ndoms; i++) {
+			double dom = 0;
+
+			for (uint32_t v = 0; v < nv[i]; v++) {
+				struct hv_vcpuinfo vi;
+				uint8_t map;
+				int only = -1;
+
+				g_assert_true(machine_vcpu_info(f->m, ids[i], v, &vi, NULL));
+				g_assert_true(machine_get_affinity(f->m, ids[i], v, &map, 1, NULL));
+				rate[i][v] = vi.cpu_time_ns / 1e9;
+				g_assert_cmpfloat(rate[i][v], <=, 1.0 + 1e-6);
+				g_assert_cmpfloat(rate[i][v], >, 0);
+				if (__builtin_popcount(map) == 1)
+					only = __builtin_ctz(map);
+				if (only >= 0)
+					cpu_only[only] += rate[i][v];
+				dom += rate[i][v];
+			}
+			if (cap[i])
+				g_assert_cmpfloat(dom, <=, cap[i] / 100.0 + 1e-6);
+			used += dom;
+			demand += cap[i] ? MIN(cap[i] / 100.0, nv[i]) : nv[i];
+		}
+		g_assert_cmpfloat(used, <=, ncpus + 1e-6);
+		for (uint32_t c = 0; c < ncpus; c++)
+			g_assert_cmpfloat(cpu_only[c], <=, 1.0 + 1e-6);
+		if (pinned)
+			continue;
+		g_assert_cmpfloat(fabs(used - MIN((double)ncpus, demand)), <, 1e-5);
+		/* Unsaturated (below a CPU, domain below its cap): one fair
+		 * share per unit of weight. */
+		{
+			double share = -1;
+
+			for (int i = 0; i < ndoms; i++) {
+				double dom = 0;
+
+				for (uint32_t v = 0; v < nv[i]; v++)
+					dom += rate[i][v];
+				if (cap[i] && dom >= cap[i] / 100.0 - 1e-6)
+					continue;
+				for (uint32_t v = 0; v < nv[i]; v++) {
+					double s = rate[i][v] / (weight[i] / (double)nv[i]);
+
+					if (rate[i][v] >= 1.0 - 1e-6)
+						continue;
+					if (share < 0)
+						share = s;
+					g_assert_cmpfloat(fabs(s - share), <, 1e-6 * (1 + share));
+				}
+			}
+		}
+	}
+}
+
 static void test_vcpus(struct fx *f, gconstpointer data)
 {
 	struct hv_vcpuinfo vi;
@@ -1036,6 +1121,7 @@ int main(int argc, char **argv)
 	T("sched-cap", test_sched_cap);
 	T("sched-affinity", test_sched_affinity);
 	T("sched-cap-domain-wide", test_sched_cap_domain_wide);
+	T("sched-random", test_sched_random);
 	T("vcpus", test_vcpus);
 	T("evtchn", test_evtchn);
 	T("evtchn-many", test_evtchn_many);
