@@ -494,12 +494,27 @@ static GSourceFuncs conn_source_funcs = {
 	.dispatch = conn_dispatch,
 };
 
+/* The socket of kind's daemon: libvirt's modular one (virtstoraged-sock,
+ * virtnetworkd-sock, ...) when its socket is beside libvirtd's, as
+ * libvirt lays them out, else libvirtd's. */
+static char *daemon_socket(const char *libvirtd, rpc_relay_kind kind)
+{
+	g_autofree char *dir = g_path_get_dirname(libvirtd);
+	g_autofree char *name = g_strdup_printf("virt%sd-sock", rpc_relay_kind_scheme(kind));
+	char *modular = g_build_filename(dir, name, NULL);
+
+	if (g_file_test(modular, G_FILE_TEST_EXISTS))
+		return modular;
+	g_free(modular);
+	return g_strdup(libvirtd);
+}
+
 /* A connection to the daemon for kind, its handshake started. NULL and
  * *err (VIR_ERR_NO_SUPPORT) when no daemon answers. */
 static relay_conn *conn_new(rpc_relay *relay, rpc_relay_kind kind, int proc, GError **err)
 {
 	rpc_client *c = relay->client;
-	const char *path = c->srv->relay_path;
+	g_autofree char *path = daemon_socket(c->srv->relay_path, kind);
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	relay_conn *conn;
 	int fd;

@@ -5,7 +5,9 @@
  * does: each client gets upstream connections of its own, one per kind,
  * opened at its first call of that kind with that kind's URI
  * (storage:///system, network:///system, ...; ///session for a per-user
- * daemon) and read-only when the client's connection is.
+ * daemon) and read-only when the client's connection is. A kind goes to
+ * its modular daemon when that daemon's socket (virtstoraged-sock, ...)
+ * is beside libvirtd's, as libvirt lays them out.
  *
  * Frames travel unchanged both ways, serial included: an upstream
  * connection carries the calls of one client only, whose serials are

@@ -42,7 +42,8 @@ void rpc_server_set_host(rpc_server *srv, const rpc_host_ops *ops, void *opaque)
 
 /* Relays the procedures of libvirt's secondary drivers (storage,
  * network, node devices, secrets, nwfilters, interfaces) that no table
- * serves to libvirt's daemon on the unix socket path (rpc/relay.h):
+ * serves to libvirt's daemon on the unix socket path, or to the modular
+ * daemon of their kind whose socket is beside it (rpc/relay.h):
  * session says it is a per-user daemon (URIs KIND:///session, else
  * KIND:///system). path NULL: they answer VIR_ERR_NO_SUPPORT. Before the
  * server serves. */

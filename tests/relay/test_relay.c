@@ -295,6 +295,42 @@ static void test_forward(Fixture *f, gconstpointer data)
 	close(c);
 }
 
+/* A modular daemon's socket beside libvirtd's takes its kind's calls
+ * (virtstoraged-sock: storage), the others still go to libvirtd. */
+static void test_modular(Fixture *f, gconstpointer data)
+{
+	g_autofree char *storaged = g_build_filename(f->dir, "virtstoraged-sock", NULL);
+	int storaged_fd = listen_unix(storaged);
+	struct pollfd p = { .fd = storaged_fd, .events = POLLIN };
+	int c = client_open(f->rw, 0);
+	int up, net;
+	wire_frame *m;
+
+	client_call(c, PROC_CONNECT_LIST_ALL_STORAGE_POOLS, 2, 0);
+	g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
+	up = accept4(storaged_fd, NULL, NULL, SOCK_CLOEXEC);
+	g_assert_cmpint(up, >=, 0);
+	upstream_handshake(up, REMOTE_AUTH_NONE, "storage:///system", 0);
+	m = expect_call(up, PROC_CONNECT_LIST_ALL_STORAGE_POOLS);
+	reply_ok(up, &m->hdr, NULL, NULL);
+	wire_frame_free(m);
+	wire_expect_ok(c, 2, NULL, NULL);
+	assert_no_upstream(f);
+
+	client_call(c, PROC_CONNECT_LIST_ALL_NETWORKS, 3, 0);
+	net = upstream_accept(f);
+	upstream_handshake(net, REMOTE_AUTH_NONE, "network:///system", 0);
+	m = expect_call(net, PROC_CONNECT_LIST_ALL_NETWORKS);
+	reply_ok(net, &m->hdr, NULL, NULL);
+	wire_frame_free(m);
+	wire_expect_ok(c, 3, NULL, NULL);
+	close(c);
+	close(up);
+	close(net);
+	close(storaged_fd);
+	g_remove(storaged);
+}
+
 /* A read-only client's upstream connection is read-only too. */
 static void test_readonly(Fixture *f, gconstpointer data)
 {
@@ -537,6 +573,7 @@ int main(int argc, char **argv)
 		   fixture_setup, fn, fixture_teardown)
 	ADD("forward", test_forward, false);
 	ADD("forward-session", test_forward, true);
+	ADD("modular", test_modular, false);
 	ADD("readonly", test_readonly, false);
 	ADD("unreachable", test_unreachable, false);
 	ADD("not-open", test_not_open, false);
