@@ -5,6 +5,7 @@
  * through unchanged, fail calls with the right code, and keep serving.
  * Usage: test-relay PATH-TO-XVMD [GTest options] */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 /* libvirt's procedure numbers (remote_protocol.x) the tests use. */
 enum {
 	PROC_STORAGE_POOL_LOOKUP_BY_NAME = 84,
+	PROC_STORAGE_VOL_UPLOAD = 208,
 	PROC_STORAGE_VOL_DOWNLOAD = 209,
 	PROC_CONNECT_LIST_ALL_STORAGE_POOLS = 281,
 	PROC_CONNECT_LIST_ALL_NETWORKS = 283,
@@ -561,6 +563,186 @@ static void test_stream(Fixture *f, gconstpointer data)
 	close(c);
 }
 
+/* An upload the daemon does not read: xvmd stops reading the client once
+ * a bounded amount waits for upstream, serves other clients meanwhile,
+ * and loses nothing when the daemon reads again. */
+static void test_upload_backpressure(Fixture *f, gconstpointer data)
+{
+	const size_t chunk = RPC_STREAM_CHUNK;
+	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, PROC_STORAGE_VOL_UPLOAD,
+			     XVM_NET_STREAM, 5, XVM_NET_CONTINUE };
+	g_autofree uint8_t *payload = g_malloc0(chunk);
+	g_autoptr(rpc_message) frame = rpc_message_encode_raw(&h, payload, chunk);
+	g_autoptr(GByteArray) in = g_byte_array_new();
+	int c = client_open(f->rw, 0);
+	int c2, up;
+	wire_frame *m;
+	size_t sent = 0, pos = 0, frames_sent = 0, received = 0;
+
+	client_call(c, PROC_STORAGE_VOL_UPLOAD, 5, 0);
+	up = upstream_accept(f);
+	upstream_handshake(up, REMOTE_AUTH_NONE, "storage:///system", 0);
+	m = expect_call(up, PROC_STORAGE_VOL_UPLOAD);
+	reply_ok(up, &m->hdr, NULL, NULL);
+	wire_frame_free(m);
+	wire_expect_ok(c, 5, NULL, NULL);
+
+	/* Write until xvmd stops taking the client's data. */
+	g_assert_cmpint(fcntl(c, F_SETFL, O_NONBLOCK), ==, 0);
+	for (;;) {
+		struct pollfd p = { .fd = c, .events = POLLOUT };
+		ssize_t n;
+
+		if (poll(&p, 1, 500) == 0)
+			break;
+		n = send(c, frame->data + pos, frame->len - pos, MSG_NOSIGNAL);
+		if (n < 0) {
+			g_assert_cmpint(errno, ==, EAGAIN);
+			continue;
+		}
+		sent += (size_t)n;
+		pos += (size_t)n;
+		if (pos == frame->len) {
+			pos = 0;
+			frames_sent++;
+		}
+		g_assert_cmpuint(sent, <, 128u << 20);
+	}
+	g_assert_cmpuint(sent, >, 4u << 20);
+
+	/* Others are served meanwhile. */
+	c2 = client_open(f->rw, 0);
+	assert_usable(c2, 2);
+	close(c2);
+
+	/* The daemon reads: the rest of the last frame goes through, and
+	 * every byte arrives. */
+	g_assert_cmpint(fcntl(up, F_SETFL, O_NONBLOCK), ==, 0);
+	if (pos)
+		frames_sent++;
+	while (received < frames_sent) {
+		struct pollfd p[2] = { { .fd = up, .events = POLLIN },
+				       { .fd = c, .events = pos ? POLLOUT : 0 } };
+		uint8_t buf[65536];
+		ssize_t n;
+
+		g_assert_cmpint(poll(p, 2, 5000), >, 0);
+		if (pos && (p[1].revents & POLLOUT)) {
+			n = send(c, frame->data + pos, frame->len - pos, MSG_NOSIGNAL);
+			if (n > 0 && (pos += (size_t)n) == frame->len)
+				pos = 0;
+		}
+		n = recv(up, buf, sizeof(buf), 0);
+		if (n > 0)
+			g_byte_array_append(in, buf, (guint)n);
+		while (in->len >= RPC_FRAME_MIN) {
+			uint32_t total;
+			xvm_net_header got;
+
+			g_assert_true(rpc_frame_length(in->data, &total, NULL));
+			if (in->len < total)
+				break;
+			g_assert_true(rpc_header_decode(in->data, total, &got));
+			g_assert_cmpint(got.type, ==, XVM_NET_STREAM);
+			g_assert_cmpuint(got.serial, ==, 5);
+			g_assert_cmpuint(total, ==, frame->len);
+			g_byte_array_remove_range(in, 0, total);
+			received++;
+		}
+	}
+	g_assert_cmpuint(in->len, ==, 0);
+	close(c);
+	g_assert_true(wire_wait_eof(up, 5000));
+	close(up);
+}
+
+/* A download the client does not read: xvmd stops reading the daemon
+ * once a bounded amount waits for the client, and loses nothing when the
+ * client reads again. */
+static void test_download_backpressure(Fixture *f, gconstpointer data)
+{
+	const size_t chunk = RPC_STREAM_CHUNK;
+	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, PROC_STORAGE_VOL_DOWNLOAD,
+			     XVM_NET_STREAM, 5, XVM_NET_CONTINUE };
+	g_autofree uint8_t *payload = g_malloc0(chunk);
+	g_autoptr(rpc_message) frame = rpc_message_encode_raw(&h, payload, chunk);
+	g_autoptr(GByteArray) in = g_byte_array_new();
+	int c = client_open(f->rw, 0);
+	int up;
+	wire_frame *m;
+	size_t sent = 0, pos = 0, frames_sent = 0, received = 0;
+
+	client_call(c, PROC_STORAGE_VOL_DOWNLOAD, 5, 0);
+	up = upstream_accept(f);
+	upstream_handshake(up, REMOTE_AUTH_NONE, "storage:///system", 0);
+	m = expect_call(up, PROC_STORAGE_VOL_DOWNLOAD);
+	reply_ok(up, &m->hdr, NULL, NULL);
+	wire_frame_free(m);
+	wire_expect_ok(c, 5, NULL, NULL);
+
+	/* The daemon writes until xvmd stops reading it. */
+	g_assert_cmpint(fcntl(up, F_SETFL, O_NONBLOCK), ==, 0);
+	for (;;) {
+		struct pollfd p = { .fd = up, .events = POLLOUT };
+		ssize_t n;
+
+		if (poll(&p, 1, 500) == 0)
+			break;
+		n = send(up, frame->data + pos, frame->len - pos, MSG_NOSIGNAL);
+		if (n < 0) {
+			g_assert_cmpint(errno, ==, EAGAIN);
+			continue;
+		}
+		sent += (size_t)n;
+		pos += (size_t)n;
+		if (pos == frame->len) {
+			pos = 0;
+			frames_sent++;
+		}
+		g_assert_cmpuint(sent, <, 128u << 20);
+	}
+	g_assert_cmpuint(sent, >, 4u << 20);
+
+	/* The client reads: everything arrives, in whole frames. */
+	g_assert_cmpint(fcntl(c, F_SETFL, O_NONBLOCK), ==, 0);
+	if (pos)
+		frames_sent++;
+	while (received < frames_sent) {
+		struct pollfd p[2] = { { .fd = c, .events = POLLIN },
+				       { .fd = up, .events = pos ? POLLOUT : 0 } };
+		uint8_t buf[65536];
+		ssize_t n;
+
+		g_assert_cmpint(poll(p, 2, 5000), >, 0);
+		if (pos && (p[1].revents & POLLOUT)) {
+			n = send(up, frame->data + pos, frame->len - pos, MSG_NOSIGNAL);
+			if (n > 0 && (pos += (size_t)n) == frame->len)
+				pos = 0;
+		}
+		n = recv(c, buf, sizeof(buf), 0);
+		if (n > 0)
+			g_byte_array_append(in, buf, (guint)n);
+		while (in->len >= RPC_FRAME_MIN) {
+			uint32_t total;
+			xvm_net_header got;
+
+			g_assert_true(rpc_frame_length(in->data, &total, NULL));
+			if (in->len < total)
+				break;
+			g_assert_true(rpc_header_decode(in->data, total, &got));
+			g_assert_cmpint(got.type, ==, XVM_NET_STREAM);
+			g_assert_cmpuint(got.serial, ==, 5);
+			g_assert_cmpuint(total, ==, frame->len);
+			g_byte_array_remove_range(in, 0, total);
+			received++;
+		}
+	}
+	g_assert_cmpuint(in->len, ==, 0);
+	close(c);
+	g_assert_true(wire_wait_eof(up, 5000));
+	close(up);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -580,5 +762,7 @@ int main(int argc, char **argv)
 	ADD("refused", test_refused, false);
 	ADD("upstream-breaks", test_upstream_breaks, false);
 	ADD("stream", test_stream, false);
+	ADD("upload-backpressure", test_upload_backpressure, false);
+	ADD("download-backpressure", test_download_backpressure, false);
 	return g_test_run();
 }
