@@ -1,9 +1,9 @@
 #!/bin/sh
 # The secondary drivers through xvmd (issue 6): storage pools and volumes
-# (virt-install's file-backed disks), networks, node devices, secrets and
-# their events are relayed to the stack's libvirtd; the nwfilter driver,
-# which a per-user libvirtd lacks, and then libvirtd stopped, answer
-# "not supported" while xvmd keeps serving.
+# (virt-install's file-backed disks), networks, node devices, host
+# interfaces, secrets and their events are relayed to the stack's
+# libvirtd; the nwfilter driver, which a per-user libvirtd lacks, and then
+# libvirtd stopped, answer "not supported" while xvmd keeps serving.
 # Needs the endpoints ./run printed: LIBVIRT_URI, LIBVIRTD_SOCKET, and
 # XVM_RUN_DIR, the stack's directory.
 set -eu
@@ -104,9 +104,19 @@ v pool-destroy p >/dev/null || fail "pool-destroy"
 v pool-undefine p >/dev/null || fail "pool-undefine"
 v pool-list --all | grep -q "^ *p " && fail "p still listed"
 
-# Networks, node devices, secrets.
-v net-list --all >/dev/null || fail "net-list --all"
+# Networks (a bridged one: defined, listed, undefined; a per-user daemon
+# cannot start one), node devices, host interfaces, secrets.
+cat > net.xml <<'EOF'
+<network><name>n1</name><bridge name='xvmbr9'/><forward mode='bridge'/></network>
+EOF
+v net-define net.xml >/dev/null || fail "net-define"
+v net-list --all | grep -q "^ *n1  *inactive" || fail "net-list --all: $(v net-list --all)"
+v net-dumpxml n1 | grep -q "<bridge name='xvmbr9'/>" || fail "net-dumpxml"
+v net-undefine n1 >/dev/null || fail "net-undefine"
+v net-list --all | grep -q "^ *n1 " && fail "n1 still listed"
 v nodedev-list | grep -qx "computer" || fail "nodedev-list: $(v nodedev-list)"
+v nodedev-dumpxml computer | grep -q "<name>computer</name>" || fail "nodedev-dumpxml"
+v iface-list --all >/dev/null || fail "iface-list"
 uuid=6f1c2d43-1b8e-4a57-9c0e-5a1f2b3c4d5e
 cat > secret.xml <<EOF
 <secret ephemeral='no' private='no'><uuid>$uuid</uuid>
