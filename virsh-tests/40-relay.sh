@@ -98,7 +98,8 @@ if v capabilities >/dev/null 2>&1; then
 else
 	echo "  (xvmd serves no capabilities yet: the virt-install run is not checked)"
 fi
-v pool-destroy images >/dev/null && v pool-undefine images >/dev/null || fail "pool images"
+v pool-destroy images >/dev/null || fail "pool-destroy images"
+v pool-undefine images >/dev/null || fail "pool-undefine images"
 
 v pool-destroy p >/dev/null || fail "pool-destroy"
 v pool-undefine p >/dev/null || fail "pool-undefine"
