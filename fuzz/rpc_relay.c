@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -34,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static GMainContext *ctx;
 static rpc_server *srv;
 static int listen_fd = -1;
+static char *socket_dir, *socket_path;
 
 /* libvirt's procedure numbers of the calls made. */
 enum { LIST_ALL_STORAGE_POOLS = 281, STORAGE_VOL_DOWNLOAD = 209 };
@@ -57,23 +59,30 @@ static void send_frame(int fd, int proc, int type, uint32_t serial, int status,
 		return;   /* the server dropped the client: fine */
 }
 
+/* The upstream socket and its directory go with the process. */
+static void remove_socket(void)
+{
+	unlink(socket_path);
+	rmdir(socket_dir);
+}
+
 static void setup(void)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	g_autofree char *dir = g_dir_make_tmp("fuzz-relay-XXXXXX", NULL);
-	g_autofree char *path = NULL;
 
-	g_assert_nonnull(dir);
-	path = g_build_filename(dir, "libvirt-sock", NULL);
-	g_assert_cmpuint(strlen(path), <, sizeof(addr.sun_path));
-	strcpy(addr.sun_path, path);
+	socket_dir = g_dir_make_tmp("fuzz-relay-XXXXXX", NULL);
+	g_assert_nonnull(socket_dir);
+	socket_path = g_build_filename(socket_dir, "libvirt-sock", NULL);
+	g_assert_cmpuint(strlen(socket_path), <, sizeof(addr.sun_path));
+	strcpy(addr.sun_path, socket_path);
+	atexit(remove_socket);
 	listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	g_assert_cmpint(listen_fd, >=, 0);
 	g_assert_cmpint(bind(listen_fd, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
 	g_assert_cmpint(listen(listen_fd, 16), ==, 0);
 	ctx = g_main_context_new();
 	srv = rpc_server_new(ctx);
-	rpc_server_set_relay(srv, path, false);
+	rpc_server_set_relay(srv, socket_path, false);
 }
 
 static void run_loop(int client, int upstream, int rounds)
