@@ -26,30 +26,44 @@ xvmBackendRefFree(xvmBackendRef *ref)
     g_free(ref);
 }
 
+xvmBackendRef *
+xvmDiskBackendRef(const xvmDomainDiskDef *disk, guint32 domid, guint32 backend_domid)
+{
+    int devid = xvmXsDiskDevid(disk->dst);
+    xvmBackendRef *ref;
+
+    if (devid < 0)
+        return NULL;
+    ref = g_new0(xvmBackendRef, 1);
+    ref->path = xvmXsBackendPath(backend_domid, "vbd", domid, (guint)devid);
+    ref->what = g_strdup_printf(_("disk '%s'"), disk->dst);
+    return ref;
+}
+
+xvmBackendRef *
+xvmNetBackendRef(guint devid, guint32 domid, guint32 backend_domid)
+{
+    xvmBackendRef *ref = g_new0(xvmBackendRef, 1);
+
+    ref->path = xvmXsBackendPath(backend_domid, "vif", domid, devid);
+    ref->what = g_strdup_printf(_("interface %u"), devid);
+    return ref;
+}
+
 GPtrArray *
 xvmDomainBackends(const xvmDomainDef *def, guint32 domid, guint32 backend_domid)
 {
     GPtrArray *refs = g_ptr_array_new_with_free_func((GDestroyNotify)xvmBackendRefFree);
 
     for (guint i = 0; i < def->disks->len; i++) {
-        const xvmDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
-        int devid = xvmXsDiskDevid(disk->dst);
-        xvmBackendRef *ref;
+        xvmBackendRef *ref = xvmDiskBackendRef(g_ptr_array_index(def->disks, i), domid,
+                                               backend_domid);
 
-        if (devid < 0)
-            continue;   /* refused by the layout before anything waits */
-        ref = g_new0(xvmBackendRef, 1);
-        ref->path = xvmXsBackendPath(backend_domid, "vbd", domid, (guint)devid);
-        ref->what = g_strdup_printf(_("disk '%s'"), disk->dst);
-        g_ptr_array_add(refs, ref);
+        if (ref)
+            g_ptr_array_add(refs, ref);
     }
-    for (guint i = 0; i < def->nets->len; i++) {
-        xvmBackendRef *ref = g_new0(xvmBackendRef, 1);
-
-        ref->path = xvmXsBackendPath(backend_domid, "vif", domid, i);
-        ref->what = g_strdup_printf(_("interface %u"), i);
-        g_ptr_array_add(refs, ref);
-    }
+    for (guint i = 0; i < def->nets->len; i++)
+        g_ptr_array_add(refs, xvmNetBackendRef(i, domid, backend_domid));
     return refs;
 }
 

@@ -37,6 +37,13 @@ typedef struct {
 
 void xvmBackendRefFree(xvmBackendRef *ref);
 
+/* The backend of one disk (NULL when its target has no Xen device
+ * number: the layout refuses it) or network interface number `devid`
+ * of domain `domid`: what a hotplug waits for. */
+xvmBackendRef *xvmDiskBackendRef(const xvmDomainDiskDef *disk, guint32 domid,
+                                 guint32 backend_domid);
+xvmBackendRef *xvmNetBackendRef(guint devid, guint32 domid, guint32 backend_domid);
+
 /* The vbd and vif backends of `def` running as domain `domid` (the
  * ones xvmXsDomainLayout writes), in a GPtrArray of xvmBackendRef*. */
 GPtrArray *xvmDomainBackends(const xvmDomainDef *def, guint32 domid,

@@ -46,7 +46,7 @@ xvmDomainObj *xvmDomainCreateXML(xvmDriver *drv, const char *xml, unsigned int f
 
 /* virDomainDestroyFlags: kill the domain now (reason destroyed). With
  * VIR_DOMAIN_DESTROY_GRACEFUL the guest is asked to power off first and
- * given XVM_DRIVER_GRACEFUL_WAIT_MS; if it does not, the domain is not
+ * given the driver's graceful_timeout_ms; if it does not, the domain is not
  * killed and VIR_ERR_OPERATION_TIMEOUT is returned (libvirt's semantics
  * of the flag). A transient domain leaves the list. */
 gboolean xvmDomainDestroy(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags,

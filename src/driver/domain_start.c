@@ -40,6 +40,9 @@ hv_type(const xvmDomainDef *def)
 static gboolean
 check_bootable(const xvmDomainDef *def, GError **error)
 {
+    const xvmXsBuildInfo probe = { .domid = XVM_DOMID_MIN };
+    g_autoptr(GPtrArray) layout = NULL;
+
     if (def->os.type != XVM_DOMAIN_OS_TYPE_HVM && !def->os.kernel) {
         xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                      _("domain '%s' has no <kernel>: booting PV and PVH guests "
@@ -52,7 +55,10 @@ check_bootable(const xvmDomainDef *def, GError **error)
                      def->name);
         return FALSE;
     }
-    return TRUE;
+    /* The tree is refused for devices the backends cannot serve: known
+     * before the domain exists (the domid does not change the verdict). */
+    layout = xvmXsDomainLayout(def, &probe, error);
+    return layout != NULL;
 }
 
 /* The hard affinity of vCPU `vcpu`: its <vcpupin>, else <vcpu cpuset>,
@@ -172,29 +178,19 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
     return TRUE;
 }
 
-/* Creates and builds the hypervisor domain; the object becomes active
- * with it as soon as it exists. */
-static gboolean
-create_and_build(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
-                 struct hv_build_result *res, GError **error)
+gboolean
+xvmDomainCreateJob(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv, GError **error)
 {
-    const xvmDomainDef *def = obj->live_def;
+    const xvmDomainDef *def = obj->live_def;   /* stable while the job is held */
     struct hv_create_config cc = {
         .type = hv_type(def),
         .max_vcpus = def->vcpus,
     };
-    struct hv_build_config bc = {
-        .kernel = def->os.type == XVM_DOMAIN_OS_TYPE_HVM ? NULL : def->os.kernel,
-        .ramdisk = def->os.type == XVM_DOMAIN_OS_TYPE_HVM ? NULL : def->os.initrd,
-        .cmdline = def->os.cmdline,
-        .memory_kib = def->current_memory ? def->current_memory : def->memory,
-        .store_domid = 0,
-        .console_domid = 0,
-    };
     g_autoptr(GError) err = NULL;
     uint32_t domid;
-    gboolean active;
 
+    if (!check_bootable(def, error))
+        return FALSE;
     memcpy(cc.uuid, def->uuid.bytes, sizeof(cc.uuid));
     xvmDomainObjUnlock(obj);
     if (!hv_domain_create(hv, &cc, &domid, &err)) {
@@ -203,27 +199,57 @@ create_and_build(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
         return FALSE;
     }
     xvmDomainObjLock(obj);
-    active = xvmDomainListSetActive(drv->domains, obj, (int)domid, VIR_DOMAIN_PAUSED,
-                                    VIR_DOMAIN_PAUSED_STARTING_UP, error);
-    xvmDomainObjUnlock(obj);
-    if (!active) {
+    if (!xvmDomainListSetActive(drv->domains, obj, (int)domid, VIR_DOMAIN_PAUSED,
+                                VIR_DOMAIN_PAUSED_STARTING_UP, error)) {
+        xvmDomainObjUnlock(obj);
         xvmDomainTeardown(drv, domid, &def->uuid);
         xvmDomainObjLock(obj);
         return FALSE;
     }
+    xvmDomainObjUnlock(obj);
     if (!hv_domain_set_max_mem(hv, domid, def->memory, &err)) {
         xvmDomainObjLock(obj);
         xvmDriverHvError(error, g_steal_pointer(&err), _("set the memory of"), def->name);
         return FALSE;
     }
-    if (!hv_domain_build(hv, domid, &bc, res, &err)) {
-        xvmDomainObjLock(obj);
-        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot build domain '%s': %s"),
-                     def->name, err->message);
-        return FALSE;
-    }
     xvmDomainObjLock(obj);
     return TRUE;
+}
+
+/* Loads the kernel (or firmware) and the memory into the created domain. */
+static gboolean
+build(xvmDomainObj *obj, hv_t *hv, struct hv_build_result *res, GError **error)
+{
+    const xvmDomainDef *def = obj->live_def;
+    gboolean hvm = def->os.type == XVM_DOMAIN_OS_TYPE_HVM;
+    struct hv_build_config bc = {
+        .kernel = hvm ? NULL : def->os.kernel,
+        .ramdisk = hvm ? NULL : def->os.initrd,
+        .cmdline = def->os.cmdline,
+        .memory_kib = def->current_memory ? def->current_memory : def->memory,
+        .store_domid = 0,
+        .console_domid = 0,
+    };
+    g_autoptr(GError) err = NULL;
+    guint32 domid = (guint32)obj->domid;
+    gboolean ok;
+
+    xvmDomainObjUnlock(obj);
+    ok = hv_domain_build(hv, domid, &bc, res, &err);
+    xvmDomainObjLock(obj);
+    if (!ok)
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot build domain '%s': %s"),
+                     def->name, err->message);
+    return ok;
+}
+
+void
+xvmDomainStartAbortJob(xvmDriver *drv, xvmDomainObj *obj)
+{
+    if (xvmDomainObjIsActive(obj))
+        xvmDomainStopJob(drv, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    else
+        xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
 }
 
 gboolean
@@ -232,26 +258,21 @@ xvmDomainStartJob(xvmDriver *drv, xvmDomainObj *obj, const xvmStartHow *how,
 {
     g_autoptr(GError) err = NULL;
     struct hv_build_result res;
-    xvmDomainDef *def;
-    hv_t *hv;
+    hv_t *hv = NULL;
     gboolean ok;
 
-    if (!(def = xvmDomainObjPrepareLiveDef(obj, error)))
+    /* Refused for an active domain, which stays as it is. */
+    if (!xvmDomainObjPrepareLiveDef(obj, error))
         return FALSE;
-    if (!check_bootable(def, error) || !(hv = xvmDriverHvAcquire(drv, error))) {
-        xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-        return FALSE;
-    }
-    ok = create_and_build(drv, obj, hv, &res, &err) &&
+    ok = (hv = xvmDriverHvAcquire(drv, &err)) &&
+         xvmDomainCreateJob(drv, obj, hv, &err) &&
+         build(obj, hv, &res, &err) &&
          xvmDomainStartFinish(drv, obj, hv, &res, how, &err);
     xvmDriverHvRelease(drv, hv);
     if (ok)
         return TRUE;
     g_info("domain '%s' failed to start: %s", obj->name, err->message);
-    if (xvmDomainObjIsActive(obj))
-        xvmDomainStopJob(drv, obj, VIR_DOMAIN_SHUTOFF_FAILED);
-    else
-        xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    xvmDomainStartAbortJob(drv, obj);
     g_propagate_error(error, g_steal_pointer(&err));
     return FALSE;
 }

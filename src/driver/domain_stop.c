@@ -146,7 +146,7 @@ xvmDomainDestroy(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError *
             return FALSE;
         }
         xvmDomainObjUnlock(obj);
-        down = xvmDriverWaitShutdown(drv, domid, XVM_DRIVER_GRACEFUL_WAIT_MS, &info, &err);
+        down = xvmDriverWaitShutdown(drv, domid, drv->cfg.graceful_timeout_ms, &info, &err);
         xvmDomainObjLock(obj);
         if (!down) {
             if (err)
@@ -154,7 +154,7 @@ xvmDomainDestroy(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError *
             else
                 xvmConfError(error, VIR_ERR_OPERATION_TIMEOUT,
                              _("domain '%s' did not shut down within %u ms"),
-                             obj->name, XVM_DRIVER_GRACEFUL_WAIT_MS);
+                             obj->name, drv->cfg.graceful_timeout_ms);
             xvmDomainObjEndJob(obj);
             return FALSE;
         }

@@ -280,6 +280,8 @@ config_copy(xvmDriverConfig *dst, const xvmDriverConfig *src)
         dst->host_shutdown_timeout_s = 60;
     if (!dst->backend_timeout_ms)
         dst->backend_timeout_ms = XVM_DRIVER_BACKEND_TIMEOUT_MS;
+    if (!dst->graceful_timeout_ms)
+        dst->graceful_timeout_ms = XVM_DRIVER_GRACEFUL_WAIT_MS;
 }
 
 static void

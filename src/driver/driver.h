@@ -97,6 +97,7 @@ typedef struct {
     xvmDriverHostShutdown host_shutdown;
     guint host_shutdown_timeout_s;  /* 0: 60 s */
     guint backend_timeout_ms;       /* 0: XVM_DRIVER_BACKEND_TIMEOUT_MS */
+    guint graceful_timeout_ms;      /* 0: XVM_DRIVER_GRACEFUL_WAIT_MS */
     /* The event sink from the start (open itself may emit: domains that
      * shut down while no xvmd ran, autostarts); NULL: none yet. */
     xvmDomainEventFunc event_func;

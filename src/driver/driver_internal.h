@@ -28,11 +28,26 @@ typedef struct {
 /* ---- domain_start.c ------------------------------------------------- */
 
 /* Boot the inactive object from a copy of its persistent definition (or
- * the live one given by createXML): PrepareLiveDef, create, build, then
- * xvmDomainStartFinish. On failure nothing is left: the object is
- * inactive (SHUTOFF/FAILED; a transient one left the list). */
+ * the live one given by createXML): xvmDomainObjPrepareLiveDef,
+ * xvmDomainCreateJob, the build (kernel, memory), xvmDomainStartFinish.
+ * On failure nothing is left: the object is inactive (SHUTOFF/FAILED; a
+ * transient one left the list). Restore follows the same steps with
+ * hv_domain_restore() in place of the build. */
 gboolean xvmDomainStartJob(xvmDriver *drv, xvmDomainObj *obj, const xvmStartHow *how,
                            GError **error);
+
+/* The object has its live definition (PrepareLiveDef): refuses what
+ * cannot boot (no kernel for PV/PVH, devices the backends cannot serve)
+ * before anything exists, then creates the hypervisor domain (type, UUID,
+ * vCPUs; paused, empty), makes the object active with it,
+ * PAUSED/STARTING_UP, and sets its maximum memory. On failure the
+ * object may be active already: undo with xvmDomainStartAbortJob. */
+gboolean xvmDomainCreateJob(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv, GError **error);
+
+/* A start (or restore) that failed after PrepareLiveDef: tears down what
+ * exists and leaves the object SHUTOFF/FAILED (a transient one leaves the
+ * list). */
+void xvmDomainStartAbortJob(xvmDriver *drv, xvmDomainObj *obj);
 
 /* The second half of a start, shared with restore: the hypervisor domain
  * `domid` exists (the object is active with it, PAUSED/STARTING_UP) and
@@ -40,7 +55,8 @@ gboolean xvmDomainStartJob(xvmDriver *drv, xvmDomainObj *obj, const xvmStartHow 
  * tree in one transaction, introduces the domain to xenstored, waits for
  * the backends, applies vCPU pinning and the scheduler weight, unpauses
  * (unless how->paused), sets the state, saves the status and emits
- * STARTED (+ SUSPENDED PAUSED). On failure the caller tears down. */
+ * STARTED (+ SUSPENDED PAUSED). On failure the caller aborts
+ * (xvmDomainStartAbortJob). */
 gboolean xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
                               const struct hv_build_result *res,
                               const xvmStartHow *how, GError **error);

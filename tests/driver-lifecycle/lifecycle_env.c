@@ -95,6 +95,7 @@ lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy)
         .autostart = autostart,
         .host_shutdown = policy,
         .host_shutdown_timeout_s = 20,
+        .graceful_timeout_ms = env->graceful_ms,
         .event_func = on_event,
         .event_opaque = env,
     };
@@ -124,11 +125,13 @@ lc_guest_xml(LcEnv *env, const LcGuest *g)
         "  <vcpu>2</vcpu>\n"
         "  <cputune><shares>512</shares></cputune>\n"
         "  <os>\n"
-        "    <type>linux</type>\n"
-        "    <kernel>%s</kernel>\n"
-        "    <cmdline>%s</cmdline>\n"
-        "  </os>\n",
-        g->name, env->s.kernel, g->cmdline ? g->cmdline : "");
+        "    <type>linux</type>\n",
+        g->name);
+    if (!g->no_kernel)
+        g_string_append_printf(xml, "    <kernel>%s</kernel>\n"
+                                    "    <cmdline>%s</cmdline>\n",
+                               env->s.kernel, g->cmdline ? g->cmdline : "");
+    g_string_append(xml, "  </os>\n");
     if (g->on_poweroff)
         g_string_append_printf(xml, "  <on_poweroff>%s</on_poweroff>\n", g->on_poweroff);
     if (g->on_reboot)
@@ -139,9 +142,11 @@ lc_guest_xml(LcEnv *env, const LcGuest *g)
     if (g->disk)
         g_string_append_printf(xml,
             "    <disk type='file' device='disk'>\n"
+            "      %s%s%s\n"
             "      <source file='%s'/>\n"
             "      <target dev='xvda' bus='xen'/>\n"
-            "    </disk>\n", g->disk);
+            "    </disk>\n", g->disk_driver ? "<driver " : "",
+            g->disk_driver ? g->disk_driver : "", g->disk_driver ? "/>" : "", g->disk);
     if (g->net)
         g_string_append(xml,
             "    <interface type='bridge'>\n"

@@ -18,6 +18,7 @@ typedef struct {
     GAsyncQueue *events;        /* char*: "NAME EVENT DETAIL" */
     char *state_dir, *run_dir;
     xvmDriver *drv;
+    guint graceful_ms;          /* the driver's graceful_timeout_ms; 0: default */
 } LcEnv;
 
 typedef struct {
@@ -26,6 +27,8 @@ typedef struct {
     const char *disk;           /* image path; NULL: no disk */
     gboolean net;
     const char *on_poweroff, *on_reboot, *on_crash;   /* NULL: libvirt's defaults */
+    const char *disk_driver;    /* <driver name= type=> attributes; NULL: none */
+    gboolean no_kernel;
 } LcGuest;
 
 void lc_env_start(LcEnv *env);

@@ -648,6 +648,190 @@ test_autostart_host_shutdown(void)
     lc_env_stop(&env);
 }
 
+/* VIR_DOMAIN_DESTROY_GRACEFUL: the guest powers off, or the destroy
+ * fails and the guest keeps running. */
+static void
+test_graceful_destroy(void)
+{
+    LcEnv env;
+    g_autoptr(xvmDomainObj) polite = NULL;
+    g_autoptr(xvmDomainObj) stubborn = NULL;
+    g_autoptr(GError) err = NULL;
+    int reason, domid;
+
+    lc_env_start(&env);
+    env.graceful_ms = 1500;
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    polite = lc_define(&env, &(LcGuest){ .name = "polite", .net = TRUE });
+    stubborn = lc_define(&env, &(LcGuest){ .name = "stubborn",
+                                           .cmdline = "xvmsim.ignore_shutdown" });
+    start(&env, polite, 0);
+    lc_expect_event(&env, "polite", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    start(&env, stubborn, 0);
+    lc_expect_event(&env, "stubborn", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    /* Booted: it watches control/shutdown. */
+    domid = domid_of(polite);
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+
+    xvmDomainObjLock(polite);
+    g_assert_true(xvmDomainDestroy(env.drv, polite, VIR_DOMAIN_DESTROY_GRACEFUL, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(polite);
+    lc_expect_event(&env, "polite", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    g_assert_cmpint(lc_state(polite, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    lc_assert_gone(&env, domid, &polite->uuid);
+
+    domid = domid_of(stubborn);
+    g_assert_true(stack_wait_file(g_strdup_printf("%s/guest-stubborn.log", env.s.log_dir),
+                                  "booted"));
+    xvmDomainObjLock(stubborn);
+    g_assert_false(xvmDomainDestroy(env.drv, stubborn, VIR_DOMAIN_DESTROY_GRACEFUL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+    g_clear_error(&err);
+    g_assert_cmpint(xvmDomainObjGetState(stubborn, &reason), ==, VIR_DOMAIN_RUNNING);
+    g_assert_false(xvmDomainDestroy(env.drv, stubborn, 0x40, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    g_assert_true(xvmDomainDestroy(env.drv, stubborn, 0, &err));
+    xvmDomainObjUnlock(stubborn);
+    lc_expect_event(&env, "stubborn", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_assert_gone(&env, domid, &stubborn->uuid);
+    lc_expect_no_event(&env, 200);
+    lc_env_stop(&env);
+}
+
+/* What cannot boot is refused before anything exists. */
+static void
+test_unsupported(void)
+{
+    LcEnv env;
+    g_autofree char *disk = NULL;
+    g_autoptr(xvmDomainObj) nokernel = NULL;
+    g_autoptr(xvmDomainObj) qcow = NULL;
+    g_autoptr(GError) err = NULL;
+    g_autofree struct hv_dominfo *list = NULL;
+    size_t n = 0;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    disk = lc_disk(&env, "disk.qcow2");
+    nokernel = lc_define(&env, &(LcGuest){ .name = "grubby", .no_kernel = TRUE });
+    qcow = lc_define(&env, &(LcGuest){ .name = "cow", .disk = disk,
+                                       .disk_driver = "type='qcow2'" });
+    xvmDomainObjLock(nokernel);
+    g_assert_false(xvmDomainStart(env.drv, nokernel, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
+    g_clear_error(&err);
+    g_assert_false(xvmDomainObjIsActive(nokernel));
+    xvmDomainObjUnlock(nokernel);
+    xvmDomainObjLock(qcow);
+    g_assert_false(xvmDomainStart(env.drv, qcow, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
+    g_assert_false(xvmDomainObjIsActive(qcow));
+    g_assert_null(qcow->live_def);
+    xvmDomainObjUnlock(qcow);
+    g_assert_true(hv_domain_list(env.s.hv, &list, &n, NULL));
+    g_assert_cmpuint(n, ==, 1);
+    lc_expect_no_event(&env, 200);
+    lc_env_stop(&env);
+}
+
+typedef struct {
+    LcEnv *env;
+    xvmDomainObj *obj;
+    gboolean ok;
+    GError *err;
+} StartThread;
+
+static gpointer
+start_thread(gpointer data)
+{
+    StartThread *t = data;
+
+    xvmDomainObjLock(t->obj);
+    t->ok = xvmDomainStart(t->env->drv, t->obj, 0, &t->err);
+    xvmDomainObjUnlock(t->obj);
+    return NULL;
+}
+
+static gpointer
+destroy_thread(gpointer data)
+{
+    StartThread *t = data;
+
+    xvmDomainObjLock(t->obj);
+    t->ok = xvmDomainDestroy(t->env->drv, t->obj, 0, &t->err);
+    xvmDomainObjUnlock(t->obj);
+    return NULL;
+}
+
+/* Operations on several threads: starts of different domains run side
+ * by side; two starts of one domain: one boots it, the other is told it
+ * runs. */
+static void
+test_concurrent(void)
+{
+    enum { N = 4 };
+    LcEnv env;
+    StartThread t[N + 1];
+    GThread *th[N + 1];
+    int ids[N];
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    for (int i = 0; i < N; i++) {
+        g_autofree char *name = g_strdup_printf("many%d", i);
+        g_autofree char *disk = lc_disk(&env, name);
+
+        t[i] = (StartThread){ &env, lc_define(&env, &(LcGuest){ .name = name, .disk = disk,
+                                                                .net = TRUE }),
+                              FALSE, NULL };
+    }
+    t[N] = (StartThread){ &env, xvmDomainObjRef(t[0].obj), FALSE, NULL };
+    for (int i = 0; i <= N; i++)
+        th[i] = g_thread_new("start", start_thread, &t[i]);
+    for (int i = 0; i <= N; i++)
+        g_thread_join(th[i]);
+    g_assert_true(t[0].ok != t[N].ok);
+    {
+        GError *loser = t[0].ok ? t[N].err : t[0].err;
+
+        g_assert_error(loser, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    }
+    g_clear_error(&t[0].err);
+    g_clear_error(&t[N].err);
+    for (int i = 1; i < N; i++) {
+        g_assert_no_error(t[i].err);
+        g_assert_true(t[i].ok);
+    }
+    for (int i = 0; i < N; i++) {
+        ids[i] = domid_of(t[i].obj);
+        for (int j = 0; j < i; j++)
+            g_assert_cmpint(ids[i], !=, ids[j]);
+        lc_assert_connected(&env, ids[i], TRUE, TRUE);
+    }
+    g_assert_cmpuint(xvmDomainListCount(env.drv->domains, TRUE), ==, N + 1);
+
+    for (int i = 0; i < N; i++)
+        th[i] = g_thread_new("destroy", destroy_thread, &t[i]);
+    for (int i = 0; i < N; i++) {
+        g_thread_join(th[i]);
+        g_assert_no_error(t[i].err);
+        g_assert_true(t[i].ok);
+        lc_assert_gone(&env, ids[i], &t[i].obj->uuid);
+    }
+    for (int i = 0; i < 2 * N; i++) {
+        g_autofree char *ev = g_async_queue_timeout_pop(env.events, 20 * G_USEC_PER_SEC);
+
+        g_assert_nonnull(ev);
+    }
+    lc_expect_no_event(&env, 200);
+    for (int i = 0; i <= N; i++)
+        xvmDomainObjUnref(t[i].obj);
+    lc_env_stop(&env);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -663,5 +847,8 @@ main(int argc, char **argv)
     g_test_add_func("/driver-lifecycle/reconnect", test_reconnect);
     g_test_add_func("/driver-lifecycle/reconnect-shut-down", test_reconnect_shut_down);
     g_test_add_func("/driver-lifecycle/autostart-host-shutdown", test_autostart_host_shutdown);
+    g_test_add_func("/driver-lifecycle/graceful-destroy", test_graceful_destroy);
+    g_test_add_func("/driver-lifecycle/unsupported", test_unsupported);
+    g_test_add_func("/driver-lifecycle/concurrent", test_concurrent);
     return g_test_run();
 }
