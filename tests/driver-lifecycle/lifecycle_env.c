@@ -197,6 +197,15 @@ lc_expect_event(LcEnv *env, const char *name, int event, int detail)
 }
 
 void
+lc_drain_events(LcEnv *env)
+{
+    char *ev;
+
+    while ((ev = g_async_queue_try_pop(env->events)))
+        g_free(ev);
+}
+
+void
 lc_expect_no_event(LcEnv *env, guint ms)
 {
     g_autofree char *got = g_async_queue_timeout_pop(env->events,

@@ -46,6 +46,8 @@ char *lc_disk(LcEnv *env, const char *name);
 
 /* Pops the next event within 20 s and checks it. */
 void lc_expect_event(LcEnv *env, const char *name, int event, int detail);
+/* Drops the events queued so far. */
+void lc_drain_events(LcEnv *env);
 /* No event arrives within ms. */
 void lc_expect_no_event(LcEnv *env, guint ms);
 

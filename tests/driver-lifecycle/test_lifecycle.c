@@ -530,8 +530,7 @@ test_reconnect(void)
     xvmDomainObjUnref(b);
     xvmDomainObjUnref(c);
     lc_driver_close(&env);
-    while (g_async_queue_try_pop(env.events))
-        ;
+    lc_drain_events(&env);
 
     /* gamma dies while no driver watches. */
     g_assert_true(hv_domain_destroy(env.s.hv, (uint32_t)idc, &err));
@@ -590,8 +589,7 @@ test_reconnect_shut_down(void)
     domid = domid_of(obj);
     xvmDomainObjUnref(obj);
     lc_driver_close(&env);
-    while (g_async_queue_try_pop(env.events))
-        ;
+    lc_drain_events(&env);
     {
         g_autofree char *path = g_strdup_printf("/local/domain/%d/control/shutdown", domid);
 
@@ -683,8 +681,11 @@ test_graceful_destroy(void)
     lc_assert_gone(&env, domid, &polite->uuid);
 
     domid = domid_of(stubborn);
-    g_assert_true(stack_wait_file(g_strdup_printf("%s/guest-stubborn.log", env.s.log_dir),
-                                  "booted"));
+    {
+        g_autofree char *log = g_strdup_printf("%s/guest-stubborn.log", env.s.log_dir);
+
+        g_assert_true(stack_wait_file(log, "booted"));
+    }
     xvmDomainObjLock(stubborn);
     g_assert_false(xvmDomainDestroy(env.drv, stubborn, VIR_DOMAIN_DESTROY_GRACEFUL, &err));
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_TIMEOUT);
