@@ -164,6 +164,11 @@ xvmDriverEmitLifecycle(xvmDriver *drv, const xvmDomainObj *obj,
     g_debug("domain '%s' (id %d): event %d detail %d", ev->name, ev->id, event, detail);
 
     g_mutex_lock(&drv->event_lock);
+    if (drv->events_stopped) {
+        g_mutex_unlock(&drv->event_lock);
+        domain_event_free(ev);
+        return;
+    }
     g_queue_push_tail(&drv->events, ev);
     if (!drv->event_source) {
         drv->event_source = g_idle_source_new();
@@ -293,19 +298,73 @@ config_clear(xvmDriverConfig *cfg)
     g_free((char *)cfg->run_dir);
 }
 
+/* Runs where no callback of the driver's sources can be under way: on
+ * the context's thread, or with the context acquired. */
 static void
-driver_free(xvmDriver *drv)
+destroy_sources(xvmDriver *drv)
 {
-    if (drv->workers)
-        g_thread_pool_free(drv->workers, FALSE, TRUE);
     xvmDriverEventsStop(drv);
     g_mutex_lock(&drv->event_lock);
+    drv->events_stopped = TRUE;
     if (drv->event_source) {
         g_source_destroy(drv->event_source);
         g_clear_pointer(&drv->event_source, g_source_unref);
     }
     g_queue_clear_full(&drv->events, (GDestroyNotify)domain_event_free);
     g_mutex_unlock(&drv->event_lock);
+}
+
+typedef struct {
+    xvmDriver *drv;
+    GMutex lock;
+    GCond cond;
+    gboolean done;
+} StopSources;
+
+static gboolean
+destroy_sources_on_loop(gpointer data)
+{
+    StopSources *ss = data;
+
+    destroy_sources(ss->drv);
+    g_mutex_lock(&ss->lock);
+    ss->done = TRUE;
+    g_cond_signal(&ss->cond);
+    g_mutex_unlock(&ss->lock);
+    return G_SOURCE_REMOVE;
+}
+
+/* Stops the VIRQ_DOM_EXC watch and event delivery so that, once this
+ * returns, none of their callbacks runs or will run: directly when the
+ * context is free (the loop stopped, or this is its thread), else by the
+ * thread iterating it, waited for. Events emitted later are dropped. */
+static void
+stop_sources(xvmDriver *drv)
+{
+    StopSources ss = { .drv = drv };
+
+    if (g_main_context_acquire(drv->context)) {
+        destroy_sources(drv);
+        g_main_context_release(drv->context);
+        return;
+    }
+    g_mutex_init(&ss.lock);
+    g_cond_init(&ss.cond);
+    g_main_context_invoke(drv->context, destroy_sources_on_loop, &ss);
+    g_mutex_lock(&ss.lock);
+    while (!ss.done)
+        g_cond_wait(&ss.cond, &ss.lock);
+    g_mutex_unlock(&ss.lock);
+    g_mutex_clear(&ss.lock);
+    g_cond_clear(&ss.cond);
+}
+
+/* With the sources stopped (stop_sources). */
+static void
+driver_free(xvmDriver *drv)
+{
+    if (drv->workers)
+        g_thread_pool_free(drv->workers, FALSE, TRUE);
     g_clear_pointer(&drv->hv_exc, hv_close);
     if (drv->hv_idle)
         g_ptr_array_unref(drv->hv_idle);
@@ -368,6 +427,7 @@ xvmDriverOpen(const xvmDriverConfig *cfg, GError **error)
 
  fail:
     g_atomic_int_set(&drv->closing, TRUE);
+    stop_sources(drv);
     driver_free(drv);
     return NULL;
 }
@@ -381,5 +441,7 @@ xvmDriverClose(xvmDriver *drv)
     g_atomic_int_set(&drv->closing, TRUE);
     if (drv->cfg.host_shutdown == XVM_DRIVER_HOST_SHUTDOWN_SHUTDOWN)
         xvmDriverShutdownAll(drv);
+    /* Then nothing queues work any more: the pool can be freed. */
+    stop_sources(drv);
     driver_free(drv);
 }

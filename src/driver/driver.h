@@ -133,6 +133,7 @@ struct _xvmDriver {
     GMutex event_lock;
     GQueue events;                  /* xvmDomainEvent*, protected by event_lock */
     GSource *event_source;          /* attached while events are queued */
+    gboolean events_stopped;        /* closing: events dropped; event_lock */
     xvmDomainEventFunc event_func;  /* protected by event_lock */
     void *event_opaque;
 
@@ -149,8 +150,11 @@ struct _xvmDriver {
  * xenstored or the directories cannot be used. */
 xvmDriver *xvmDriverOpen(const xvmDriverConfig *cfg, GError **error);
 
-/* Applies the host-shutdown policy, stops the watch and the workers,
- * frees. Call with no operation running on the driver. NULL-safe. */
+/* Applies the host-shutdown policy, stops the watch, event delivery and
+ * the workers, frees. Call with no operation running on the driver, from
+ * any thread: when another thread runs the main context, it is asked to
+ * drop the driver's sources and waited for. Events not delivered by
+ * then are dropped. NULL-safe. */
 void xvmDriverClose(xvmDriver *drv);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDriver, xvmDriverClose)
 
