@@ -108,6 +108,26 @@ read_key(xvmXsConn *conn, const char *dir, const char *key, GError **error)
     return xvmXsRead(conn, path, error);
 }
 
+/* Text a backend wrote, fit for an error message: valid UTF-8, no
+ * control characters, at most MESSAGE_MAX bytes. */
+#define MESSAGE_MAX 512
+static char *
+printable(const char *text)
+{
+    g_autofree char *valid = g_utf8_make_valid(text, -1);
+    GString *out = g_string_new(NULL);
+    const char *p;
+
+    for (p = valid; *p && out->len < MESSAGE_MAX; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+
+        g_string_append_unichar(out, g_unichar_iscntrl(c) ? '?' : c);
+    }
+    if (*p)
+        g_string_append(out, "...");
+    return g_string_free(out, FALSE);
+}
+
 /* Looks at one backend; FAILED sets *error with the reason. */
 static BackendState
 backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
@@ -132,15 +152,18 @@ backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
     }
     if (g_strcmp0(hotplug, "error") == 0) {
         g_autofree char *reason = read_key(conn, ref->path, "hotplug-error", NULL);
+        g_autofree char *shown = reason && *reason ? printable(reason) : NULL;
 
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: %s"), ref->what,
-                     reason && *reason ? reason : _("the backend's hotplug script failed"));
+                     shown ? shown : _("the backend's hotplug script failed"));
         return BACKEND_FAILED;
     }
     if (!g_ascii_string_to_unsigned(state, 10, 0, XenbusStateReconfigured, &st, NULL)) {
+        g_autofree char *shown = printable(state);
+
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("%s: the backend's state \"%s\" is not a XenbusState"),
-                     ref->what, state);
+                     ref->what, shown);
         return BACKEND_FAILED;
     }
     if (st == XenbusStateClosing || st == XenbusStateClosed) {

@@ -4,6 +4,7 @@
  * domains, a second driver finding the running domains, Domain-0,
  * autostart and the host-shutdown policy. Events are checked in order. */
 #include <errno.h>
+#include <stdarg.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <xen/xen.h>
 #include <xen/sched.h>
 
+#include "domain_backends.h"
 #include "domain_define.h"
 #include "domain_lifecycle.h"
 #include "lifecycle_env.h"
@@ -833,6 +835,147 @@ test_concurrent(void)
     lc_env_stop(&env);
 }
 
+/* ---- waiting for backends: what they write is untrusted ---------------- */
+
+static xvmBackendRef *
+fake_backend(LcEnv *env, const char *name, const char *state, const char *hotplug,
+             const char *hotplug_error)
+{
+    xvmBackendRef *ref = g_new0(xvmBackendRef, 1);
+    g_autoptr(GError) err = NULL;
+
+    ref->path = g_strdup_printf("/test/backend/%s", name);
+    ref->what = g_strdup_printf("device %s", name);
+    if (state) {
+        g_autofree char *p = g_strdup_printf("%s/state", ref->path);
+
+        g_assert_true(xs_write(env->s.xs, 0, p, state, &err));
+    }
+    if (hotplug) {
+        g_autofree char *p = g_strdup_printf("%s/hotplug-status", ref->path);
+
+        g_assert_true(xs_write(env->s.xs, 0, p, hotplug, &err));
+    }
+    if (hotplug_error) {
+        g_autofree char *p = g_strdup_printf("%s/hotplug-error", ref->path);
+
+        g_assert_true(xs_write(env->s.xs, 0, p, hotplug_error, &err));
+    }
+    return ref;
+}
+
+/* Waits for the given backends; the error's message, NULL when ready. */
+static char *
+wait_for(LcEnv *env, guint timeout_ms, ...)
+{
+    g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func((GDestroyNotify)xvmBackendRefFree);
+    g_autoptr(xvmXsConn) conn = NULL;
+    g_autoptr(GError) err = NULL;
+    xvmBackendRef *ref;
+    va_list ap;
+
+    va_start(ap, timeout_ms);
+    while ((ref = va_arg(ap, xvmBackendRef *)))
+        g_ptr_array_add(refs, ref);
+    va_end(ap);
+    conn = xvmXsConnOpen(env->s.xs_sock, &err);
+    g_assert_no_error(err);
+    if (xvmWaitBackends(conn, refs, timeout_ms, &err)) {
+        g_assert_no_error(err);
+        return NULL;
+    }
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_assert_true(g_utf8_validate(err->message, -1, NULL));
+    g_assert_null(strchr(err->message, '\n'));
+    return g_strdup(err->message);
+}
+
+typedef struct {
+    const char *socket;
+    const char *path;
+} LateWriter;
+
+static gpointer
+late_writer(gpointer data)
+{
+    LateWriter *w = data;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *hp = g_strdup_printf("%s/hotplug-status", w->path);
+    g_autofree char *st = g_strdup_printf("%s/state", w->path);
+    g_autoptr(GMainContext) ctx = g_main_context_new();
+    xs_client_t *xs;
+
+    g_usleep(300 * 1000);
+    xs = xs_client_open_socket(w->socket, ctx, &err);
+    g_assert_no_error(err);
+    g_assert_true(xs_write(xs, 0, st, "2", &err));
+    g_assert_true(xs_write(xs, 0, hp, "connected", &err));
+    xs_client_free(xs);
+    return NULL;
+}
+
+static void
+test_backend_wait(void)
+{
+    LcEnv env;
+    g_autofree char *long_error = g_strnfill(3000, 'x');
+    g_autofree char *msg = NULL;
+    gint64 t0;
+
+    lc_env_start(&env);
+    /* Ready: InitWait, Initialised, Connected with "connected". */
+    g_assert_null(wait_for(&env, 5000, fake_backend(&env, "a", "2", "connected", NULL),
+                           fake_backend(&env, "b", "4", "connected", NULL), NULL));
+
+    msg = wait_for(&env, 5000, fake_backend(&env, "c", "6", "error",
+                                            "could not open \x01\n/img: \xff gone"), NULL);
+    g_assert_true(g_str_has_prefix(msg, "device c: could not open ?" "?/img: "));
+    g_clear_pointer(&msg, g_free);
+    msg = wait_for(&env, 5000, fake_backend(&env, "d", "1", "error", long_error), NULL);
+    g_assert_cmpuint(strlen(msg), <, 700);
+    g_assert_true(g_str_has_suffix(msg, "..."));
+    g_clear_pointer(&msg, g_free);
+    msg = wait_for(&env, 5000, fake_backend(&env, "e", "banana\x02", NULL, NULL), NULL);
+    g_assert_nonnull(strstr(msg, "\"banana?\" is not a XenbusState"));
+    g_clear_pointer(&msg, g_free);
+    msg = wait_for(&env, 5000, fake_backend(&env, "f", "99", NULL, NULL), NULL);
+    g_assert_nonnull(strstr(msg, "is not a XenbusState"));
+    g_clear_pointer(&msg, g_free);
+    msg = wait_for(&env, 5000, fake_backend(&env, "g", "5", "connected", NULL), NULL);
+    g_assert_nonnull(strstr(msg, "device g: the backend closed the device"));
+    g_clear_pointer(&msg, g_free);
+    msg = wait_for(&env, 5000, fake_backend(&env, "h", NULL, NULL, NULL), NULL);
+    g_assert_nonnull(strstr(msg, "device h: its backend /test/backend/h was removed"));
+    g_clear_pointer(&msg, g_free);
+    /* One failing among ready ones fails the whole. */
+    msg = wait_for(&env, 5000, fake_backend(&env, "i", "2", "connected", NULL),
+                   fake_backend(&env, "j", "6", "error", "no bridge"), NULL);
+    g_assert_cmpstr(msg, ==, "device j: no bridge");
+    g_clear_pointer(&msg, g_free);
+
+    /* Nothing happens: the timeout names who was waited for. */
+    t0 = g_get_monotonic_time();
+    msg = wait_for(&env, 300, fake_backend(&env, "k", "2", "connected", NULL),
+                   fake_backend(&env, "l", "1", NULL, NULL),
+                   fake_backend(&env, "m", "2", NULL, NULL), NULL);
+    g_assert_cmpint(g_get_monotonic_time() - t0, >=, 300 * 1000);
+    g_assert_nonnull(strstr(msg, "device l, device m did not connect within 300 ms"));
+    g_clear_pointer(&msg, g_free);
+
+    /* The backend gets there while the driver waits: woken by its watch. */
+    {
+        LateWriter w = { env.s.xs_sock, "/test/backend/n" };
+        xvmBackendRef *n = fake_backend(&env, "n", "1", NULL, NULL);
+        GThread *th = g_thread_new("late", late_writer, &w);
+
+        t0 = g_get_monotonic_time();
+        g_assert_null(wait_for(&env, 10000, n, NULL));
+        g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+        g_thread_join(th);
+    }
+    lc_env_stop(&env);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -851,5 +994,6 @@ main(int argc, char **argv)
     g_test_add_func("/driver-lifecycle/graceful-destroy", test_graceful_destroy);
     g_test_add_func("/driver-lifecycle/unsupported", test_unsupported);
     g_test_add_func("/driver-lifecycle/concurrent", test_concurrent);
+    g_test_add_func("/driver-lifecycle/backend-wait", test_backend_wait);
     return g_test_run();
 }
