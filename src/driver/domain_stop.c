@@ -113,13 +113,24 @@ begin_on_active(xvmDomainObj *obj, const char *job, const char *what, GError **e
     return FALSE;
 }
 
-/* Writes control/shutdown of the running domain (unlocked meanwhile). */
+/* Writes control/shutdown of the running domain (unlocked meanwhile).
+ * A guest that already shut down (kept by <on_*>=preserve) or has not
+ * finished starting cannot act on it: VIR_ERR_OPERATION_INVALID. */
 static gboolean
 request_shutdown(xvmDriver *drv, xvmDomainObj *obj, const char *request, GError **error)
 {
     g_autoptr(xvmXsConn) conn = NULL;
     g_autofree char *path = g_strdup_printf("/local/domain/%d/control/shutdown", obj->domid);
+    int reason;
+    virDomainState state = xvmDomainObjGetState(obj, &reason);
     gboolean ok;
+
+    if (state != VIR_DOMAIN_RUNNING &&
+        !(state == VIR_DOMAIN_PAUSED && reason != VIR_DOMAIN_PAUSED_STARTING_UP)) {
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID, _("domain '%s' is not running (%s)"),
+                     obj->name, xvmDomainStateToString(state));
+        return FALSE;
+    }
 
     xvmDomainObjUnlock(obj);
     ok = (conn = xvmXsConnOpen(drv->cfg.xenstored_path, error)) &&
@@ -131,11 +142,16 @@ request_shutdown(xvmDriver *drv, xvmDomainObj *obj, const char *request, GError 
 gboolean
 xvmDomainDestroy(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError **error)
 {
+    virDomainState state;
+
     if (!check_flags(flags, VIR_DOMAIN_DESTROY_GRACEFUL, "xvmDomainDestroy", error) ||
         !begin_on_active(obj, "destroy", _("destroy"), error))
         return FALSE;
 
-    if (flags & VIR_DOMAIN_DESTROY_GRACEFUL) {
+    state = xvmDomainObjGetState(obj, NULL);
+    /* A guest already down (kept by preserve) needs no asking. */
+    if ((flags & VIR_DOMAIN_DESTROY_GRACEFUL) &&
+        state != VIR_DOMAIN_SHUTDOWN && state != VIR_DOMAIN_CRASHED) {
         int domid = obj->domid;
         struct hv_dominfo info;
         gboolean down;

@@ -8,8 +8,9 @@
  *           down meanwhile, the scan that follows applies its action
  *   otherwise (gone, dying, or the id now belongs to another domain)
  *        -> the status is deleted; a persistent domain stays shut off
- *           with reason unknown (libvirt's reconnect failure); when the
- *           id is free its xenstore leftovers are removed
+ *           with reason unknown (libvirt's reconnect failure); unless the
+ *           id is another domain's, its leftovers (a dying domain, its
+ *           xenstore entries) are removed
  * Hypervisor domains without a status are not the driver's: left alone,
  * as libxl-based toolstacks leave each other's domains.
  *
@@ -33,14 +34,14 @@ find_info(const struct hv_dominfo *list, size_t n, guint32 domid)
 
 /* A domain the hypervisor no longer runs: forget its status. */
 static void
-drop_status(xvmDriver *drv, xvmDomainStatus *st, gboolean id_free)
+drop_status(xvmDriver *drv, xvmDomainStatus *st, gboolean teardown)
 {
     g_autoptr(GError) err = NULL;
 
     g_info("domain '%s' (id %d) is no longer running", st->def->name, st->domid);
     if (!xvmDomainStatusDelete(drv->store, st->def->name, &err))
         g_warning(_("domain '%s': %s"), st->def->name, err->message);
-    if (id_free)
+    if (teardown)
         xvmDomainTeardown(drv, (guint32)st->domid, &st->def->uuid);
 }
 
@@ -51,9 +52,11 @@ reconnect_one(xvmDriver *drv, xvmDomainStatus *st, const struct hv_dominfo *list
     g_autoptr(GError) err = NULL;
     xvmDomainObj *obj;
 
-    if (!info || (info->flags & HV_DOMINF_DYING) ||
-        memcmp(info->uuid, st->def->uuid.bytes, sizeof(info->uuid)) != 0) {
-        drop_status(drv, st, info == NULL);
+    gboolean same = info && memcmp(info->uuid, st->def->uuid.bytes, sizeof(info->uuid)) == 0;
+
+    if (!same || (info->flags & HV_DOMINF_DYING)) {
+        /* Its leftovers are removed unless the id is another domain's. */
+        drop_status(drv, st, !info || same);
         return;
     }
     if (!(obj = xvmDomainStatusAttach(drv->domains, st, &err))) {

@@ -325,9 +325,23 @@ test_crash_destroy_preserve(void)
         xvmDomainObjLock(kept);
         g_assert_false(xvmDomainResume(env.drv, kept, &err));
         g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+        g_clear_error(&err);
+        g_assert_false(xvmDomainShutdown(env.drv, kept, 0, &err));
+        g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+        g_clear_error(&err);
+        g_assert_false(xvmDomainReboot(env.drv, kept, 0, &err));
+        g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
         xvmDomainObjUnlock(kept);
     }
-    destroy(&env, kept);
+    {
+        g_autoptr(GError) err = NULL;
+
+        /* Already down: a graceful destroy does not wait for it. */
+        xvmDomainObjLock(kept);
+        g_assert_true(xvmDomainDestroy(env.drv, kept, VIR_DOMAIN_DESTROY_GRACEFUL, &err));
+        g_assert_no_error(err);
+        xvmDomainObjUnlock(kept);
+    }
     lc_expect_event(&env, "evidence", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_assert_gone(&env, domid_kept, &kept->uuid);
     lc_env_stop(&env);
