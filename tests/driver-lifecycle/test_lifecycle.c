@@ -990,6 +990,68 @@ test_backend_wait(void)
     lc_env_stop(&env);
 }
 
+/* Opening with what cannot work: clear errors, nothing left open. */
+static void
+test_open_errors(void)
+{
+    LcEnv env;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *nowhere = NULL;
+    g_autofree char *spec = NULL;
+    xvmDriverConfig cfg = { 0 };
+    xvmDriver *drv;
+
+    lc_env_start(&env);
+    nowhere = g_build_filename(env.s.dir, "no-simhv.sock", NULL);
+    spec = g_strdup_printf("sim:%s", nowhere);
+    cfg.hv_spec = spec;
+    cfg.xenstored_path = env.s.xs_sock;
+    cfg.state_dir = env.state_dir;
+    cfg.run_dir = env.run_dir;
+    cfg.context = env.ctx;
+    drv = xvmDriverOpen(&cfg, &err);
+    g_assert_null(drv);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&err);
+
+    cfg.hv_spec = "bogus";
+    g_assert_null(xvmDriverOpen(&cfg, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+    g_clear_error(&err);
+
+    cfg.hv_spec = spec;
+    cfg.run_dir = NULL;
+    g_assert_null(xvmDriverOpen(&cfg, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+    g_clear_error(&err);
+
+    /* xenstored unreachable: the driver opens, a start fails cleanly. */
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    g_free((char *)env.drv->cfg.xenstored_path);
+    env.drv->cfg.xenstored_path = g_strdup(nowhere);
+    {
+        g_autoptr(xvmDomainObj) obj = lc_define(&env, &(LcGuest){ .name = "lonely" });
+        g_autofree struct hv_dominfo *list = NULL;
+        size_t n = 0;
+
+        /* The failure is logged; the teardown says what it could not remove. */
+        g_test_expect_message("xvm-driver", G_LOG_LEVEL_INFO, "*'lonely' failed to start*");
+        g_test_expect_message("xvm-driver", G_LOG_LEVEL_WARNING,
+                              "*cannot remove its xenstore entries*");
+        xvmDomainObjLock(obj);
+        g_assert_false(xvmDomainStart(env.drv, obj, 0, &err));
+        g_test_assert_expected_messages();
+        g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INTERNAL_ERROR);
+        g_assert_nonnull(strstr(err->message, "cannot connect to xenstored"));
+        g_assert_false(xvmDomainObjIsActive(obj));
+        xvmDomainObjUnlock(obj);
+        g_assert_true(hv_domain_list(env.s.hv, &list, &n, NULL));
+        g_assert_cmpuint(n, ==, 1);
+    }
+    lc_expect_no_event(&env, 200);
+    lc_env_stop(&env);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1009,5 +1071,6 @@ main(int argc, char **argv)
     g_test_add_func("/driver-lifecycle/unsupported", test_unsupported);
     g_test_add_func("/driver-lifecycle/concurrent", test_concurrent);
     g_test_add_func("/driver-lifecycle/backend-wait", test_backend_wait);
+    g_test_add_func("/driver-lifecycle/open-errors", test_open_errors);
     return g_test_run();
 }
