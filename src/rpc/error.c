@@ -75,11 +75,13 @@ void xvm_error_set(GError **err, int vir_from, int code, const char *fmt, ...)
 	g_set_error_literal(err, xvm_error_quark(vir_from), code, msg);
 }
 
+/* Messages go out as valid UTF-8: they may quote what a client sent (a
+ * name that is no text), and clients decode them as text. */
 static char **wire_string(const char *s)
 {
 	char **p = g_new(char *, 1);
 
-	*p = g_strdup(s);
+	*p = g_utf8_make_valid(s, -1);
 	return p;
 }
 
