@@ -51,7 +51,7 @@ static void fixture_setup(Fixture *f, gconstpointer data)
 	g_assert_no_error(err);
 	/* Ready once the pid file is written: the sockets listen before. */
 	g_autofree char *pid_file = g_build_filename(f->dir, "xvmd.pid", NULL);
-	for (int i = 0; i < 500 && !g_file_test(pid_file, G_FILE_TEST_EXISTS); i++)
+	for (int i = 0; i < 6000 && !g_file_test(pid_file, G_FILE_TEST_EXISTS); i++)
 		g_usleep(10000);
 	g_assert_true(g_file_test(pid_file, G_FILE_TEST_EXISTS));
 }
@@ -239,7 +239,7 @@ static void test_keepalive(Fixture *f, gconstpointer data)
 
 	wire_send(fd, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, KEEPALIVE_PROC_PING,
 		  XVM_NET_MESSAGE, 0, XVM_NET_OK, NULL, NULL);
-	pong = wire_recv(fd, 5000);
+	pong = wire_recv(fd, 30000);
 	g_assert_nonnull(pong);
 	g_assert_cmphex(pong->hdr.prog, ==, KEEPALIVE_PROGRAM);
 	g_assert_cmpuint(pong->hdr.vers, ==, KEEPALIVE_PROTOCOL_VERSION);
@@ -253,7 +253,7 @@ static void test_keepalive(Fixture *f, gconstpointer data)
 	wire_send(fd, KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, KEEPALIVE_PROC_PING,
 		  XVM_NET_MESSAGE, 0, XVM_NET_OK, NULL, NULL);
 	wire_frame_free(g_steal_pointer(&pong));
-	pong = wire_recv(fd, 5000);
+	pong = wire_recv(fd, 30000);
 	g_assert_nonnull(pong);
 	g_assert_cmpint(pong->hdr.proc, ==, KEEPALIVE_PROC_PONG);
 	close(fd);
@@ -270,7 +270,7 @@ static void test_unknown_procedure(Fixture *f, gconstpointer data)
 		xvm_net_error e = { 0 };
 
 		wire_call(fd, procs[i], 100 + i, NULL, NULL);
-		r = wire_recv(fd, 5000);
+		r = wire_recv(fd, 30000);
 		g_assert_nonnull(r);
 		/* The reply echoes the call's header. */
 		g_assert_cmphex(r->hdr.prog, ==, REMOTE_PROGRAM);
@@ -294,7 +294,7 @@ static void test_wrong_program(Fixture *f, gconstpointer data)
 
 	wire_open(fd, "xen:///system", 0, 1);
 	wire_send(fd, 0x12345678, 1, 3, XVM_NET_CALL, 2, XVM_NET_OK, NULL, NULL);
-	r = wire_recv(fd, 5000);
+	r = wire_recv(fd, 30000);
 	g_assert_nonnull(r);
 	g_assert_cmphex(r->hdr.prog, ==, 0x12345678);
 	g_assert_cmpuint(r->hdr.serial, ==, 2);
@@ -377,7 +377,7 @@ static void assert_dropped(Fixture *f, const void *bytes, size_t len)
 	int other = wire_connect(f->rw);
 
 	g_assert_true(wire_write(fd, bytes, len));
-	g_assert_true(wire_wait_eof(fd, 5000));
+	g_assert_true(wire_wait_eof(fd, 30000));
 	close(fd);
 	/* Only that client went. */
 	wire_open(other, "xen:///system", 0, 1);
@@ -540,7 +540,7 @@ static void test_slow_reader(Fixture *f, gconstpointer data)
 #endif
 	/* Replies of worker calls come in any order. */
 	for (uint32_t i = 0; i < CALLS; i++) {
-		g_autoptr(wire_frame) r = wire_recv(lazy, 10000);
+		g_autoptr(wire_frame) r = wire_recv(lazy, 30000);
 
 		g_assert_nonnull(r);
 		g_assert_cmpint(r->hdr.type, ==, XVM_NET_REPLY);
@@ -588,7 +588,7 @@ static void test_stop_while_busy(Fixture *f, gconstpointer data)
 	f->pid = 0;
 	for (int c = 0; c < CLIENTS; c++) {
 		/* The daemon closed the connection: the writer stops. */
-		g_assert_true(wire_wait_eof(bursts[c].fd, 10000));
+		g_assert_true(wire_wait_eof(bursts[c].fd, 30000));
 		shutdown(bursts[c].fd, SHUT_RDWR);
 		g_thread_join(writers[c]);
 		close(bursts[c].fd);

@@ -126,7 +126,7 @@ void wire_decode(const wire_frame *f, xdrproc_t filter, void *out)
 static wire_frame *recv_reply(int fd, uint32_t serial)
 {
 	for (;;) {
-		wire_frame *f = wire_recv(fd, 10000);
+		wire_frame *f = wire_recv(fd, 30000);
 
 		g_assert_nonnull(f);
 		if (f->hdr.type == XVM_NET_REPLY) {
