@@ -30,7 +30,10 @@ G_BEGIN_DECLS
 /* virDomainCreateWithFlags: boot the inactive domain from its persistent
  * definition. Flags: VIR_DOMAIN_START_PAUSED (stay paused: the devices'
  * backends are ready, the guest has not run), VIR_DOMAIN_START_FORCE_BOOT
- * (accepted: the driver boots fresh in any case). When a backend fails
+ * (boot fresh: a managed save image is discarded). A domain with a
+ * managed save image is restored from it instead of booted
+ * (domain_save.h: STARTED RESTORED, the image removed once it runs).
+ * When a backend fails
  * (a missing disk image) the start fails with VIR_ERR_INTERNAL_ERROR and
  * the backend's reason; the half-built domain is destroyed and everything
  * written for it removed. VIR_ERR_OPERATION_INVALID when already running. */

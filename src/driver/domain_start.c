@@ -302,6 +302,10 @@ xvmDomainStart(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError **e
     if (xvmDomainObjIsActive(obj)) {
         xvmConfError(error, VIR_ERR_OPERATION_INVALID, "%s", _("domain is already running"));
         ok = FALSE;
+    } else if (obj->has_managed_save && !(flags & VIR_DOMAIN_START_FORCE_BOOT)) {
+        ok = xvmDomainStartManagedJob(drv, obj, (flags & VIR_DOMAIN_START_PAUSED) != 0, error);
+    } else if (obj->has_managed_save && !xvmDomainManagedSaveDiscardJob(drv, obj, error)) {
+        ok = FALSE;
     } else {
         ok = xvmDomainStartJob(drv, obj, (flags & VIR_DOMAIN_START_PAUSED) ? &boot_paused
                                                                           : &boot_running,

@@ -287,6 +287,8 @@ config_copy(xvmDriverConfig *dst, const xvmDriverConfig *src)
         dst->backend_timeout_ms = XVM_DRIVER_BACKEND_TIMEOUT_MS;
     if (!dst->graceful_timeout_ms)
         dst->graceful_timeout_ms = XVM_DRIVER_GRACEFUL_WAIT_MS;
+    if (!dst->suspend_timeout_ms)
+        dst->suspend_timeout_ms = XVM_DRIVER_SUSPEND_WAIT_MS;
 }
 
 static void

@@ -74,6 +74,10 @@ typedef void (*xvmDomainEventFunc)(const xvmDomainEvent *event, void *opaque);
 /* Graceful destroy (VIR_DOMAIN_DESTROY_GRACEFUL): how long the guest has
  * to shut itself down before it is killed. */
 #define XVM_DRIVER_GRACEFUL_WAIT_MS 10000
+/* Save: how long the guest has to suspend itself (control/shutdown =
+ * "suspend") before the save is given up and the guest left running
+ * (libxl waits 60 s as well). */
+#define XVM_DRIVER_SUSPEND_WAIT_MS 60000
 
 /* What closing the driver (xvmd stopping, the host going down) does to
  * the domains still running. */
@@ -98,6 +102,7 @@ typedef struct {
     guint host_shutdown_timeout_s;  /* 0: 60 s */
     guint backend_timeout_ms;       /* 0: XVM_DRIVER_BACKEND_TIMEOUT_MS */
     guint graceful_timeout_ms;      /* 0: XVM_DRIVER_GRACEFUL_WAIT_MS */
+    guint suspend_timeout_ms;       /* 0: XVM_DRIVER_SUSPEND_WAIT_MS */
     /* The event sink from the start (open itself may emit: domains that
      * shut down while no xvmd ran, autostarts); NULL: none yet. */
     xvmDomainEventFunc event_func;

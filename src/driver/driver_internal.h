@@ -61,6 +61,21 @@ gboolean xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
                               const struct hv_build_result *res,
                               const xvmStartHow *how, GError **error);
 
+/* ---- domain_save.c -------------------------------------------------- */
+
+/* A start of the inactive object (job held) that has a managed save
+ * image: restore from it (paused: VIR_DOMAIN_START_PAUSED, or saved
+ * paused), STARTED RESTORED; the image is removed once the domain runs.
+ * When the image cannot be used the start fails and the image stays (as
+ * libvirt: managedsave-remove or VIR_DOMAIN_START_FORCE_BOOT get rid of
+ * it). */
+gboolean xvmDomainStartManagedJob(xvmDriver *drv, xvmDomainObj *obj, gboolean paused,
+                                  GError **error);
+
+/* VIR_DOMAIN_START_FORCE_BOOT: the object's managed save image (locked,
+ * job held) is discarded. */
+gboolean xvmDomainManagedSaveDiscardJob(xvmDriver *drv, xvmDomainObj *obj, GError **error);
+
 /* ---- domain_stop.c -------------------------------------------------- */
 
 /* Kill hypervisor domain `domid` (already gone is fine), remove its

@@ -6,6 +6,7 @@
  *                       sysinfo, native config conversion
  *   remote_domain.c     listing, lookups, queries, definitions
  *   remote_lifecycle.c  start, stop, pause
+ *   remote_save.c       save, restore, managed save, save images
  *   remote_events.c     the driver's events to the registered callbacks
  *
  * Every procedure that touches the driver's objects, files, xenstore or
@@ -26,6 +27,7 @@
 void xvmd_remote_node_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_domain_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_lifecycle_register(rpc_server *srv, xvmDriver *drv);
+void xvmd_remote_save_register(rpc_server *srv, xvmDriver *drv);
 /* The driver's event sink (xvmDriverConfig.event_func) with the server
  * as opaque: sends each domain event to the clients' callbacks (316). */
 void xvmd_remote_event_sink(const xvmDomainEvent *ev, void *srv);

@@ -96,6 +96,7 @@ lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy)
         .host_shutdown = policy,
         .host_shutdown_timeout_s = 20,
         .graceful_timeout_ms = env->graceful_ms,
+        .suspend_timeout_ms = env->suspend_ms,
         .event_func = on_event,
         .event_opaque = env,
     };

@@ -19,6 +19,7 @@ typedef struct {
     char *state_dir, *run_dir;
     xvmDriver *drv;
     guint graceful_ms;          /* the driver's graceful_timeout_ms; 0: default */
+    guint suspend_ms;           /* the driver's suspend_timeout_ms; 0: default */
 } LcEnv;
 
 typedef struct {
