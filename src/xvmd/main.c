@@ -167,6 +167,7 @@ static void serve_driver(rpc_server *srv, xvmDriver *drv)
 	xvmd_remote_domain_register(srv, drv);
 	xvmd_remote_lifecycle_register(srv, drv);
 	xvmd_remote_save_register(srv, drv);
+	xvmd_remote_resources_register(srv, drv);
 }
 
 static int serve(const xvmd_options *opts, int ready_fd)
