@@ -61,6 +61,14 @@ bool machine_set_affinity(struct machine *m, uint32_t domid, uint32_t vcpu,
 	}
 	sched_accrue(m);
 	memcpy(v->affinity, eff, sizeof(eff));
+	/* As Xen's vcpu_set_affinity: a vCPU whose CPU left its affinity
+	 * migrates at once, running or not, to a CPU of the new one. */
+	if (!(eff[v->cpu / 8] & (1u << (v->cpu % 8))))
+		for (uint32_t c = 0; c < m->cfg.nr_cpus; c++)
+			if (eff[c / 8] & (1u << (c % 8))) {
+				v->cpu = c;
+				break;
+			}
 	sched_update(m);
 	return true;
 }

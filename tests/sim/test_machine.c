@@ -699,6 +699,32 @@ static void test_sched_affinity(struct fx *f, gconstpointer data)
 	g_assert_cmpuint(map[1], ==, 0);
 }
 
+static void test_affinity_moves_idle_vcpu(struct fx *f, gconstpointer data)
+{
+	const uint8_t cpus23 = 0x0c, cpus12 = 0x06, cpus03 = 0x09;
+	struct hv_vcpuinfo vi;
+	uint32_t a;
+
+	(void)data;
+	fx_machine(f, 4, 1024, 256);
+	/* An idle vCPU last ran on CPU 0; pinned elsewhere it is on a CPU
+	 * of its new affinity at once, as Xen migrates it. */
+	a = running(f, 1, "", NULL);
+	g_assert_true(machine_vcpu_info(f->m, a, 0, &vi, NULL));
+	g_assert_false(vi.running);
+	g_assert_cmpuint(vi.cpu, ==, 0);
+	g_assert_true(machine_set_affinity(f->m, a, 0, &cpus23, 1, NULL));
+	g_assert_true(machine_vcpu_info(f->m, a, 0, &vi, NULL));
+	g_assert_cmpuint(vi.cpu, ==, 2);
+	/* A CPU still in the affinity is kept; else the first one of it. */
+	g_assert_true(machine_set_affinity(f->m, a, 0, &cpus12, 1, NULL));
+	g_assert_true(machine_vcpu_info(f->m, a, 0, &vi, NULL));
+	g_assert_cmpuint(vi.cpu, ==, 2);
+	g_assert_true(machine_set_affinity(f->m, a, 0, &cpus03, 1, NULL));
+	g_assert_true(machine_vcpu_info(f->m, a, 0, &vi, NULL));
+	g_assert_cmpuint(vi.cpu, ==, 0);
+}
+
 static void test_sched_cap_domain_wide(struct fx *f, gconstpointer data)
 {
 	const uint8_t cpu0 = 0x01;
@@ -1120,6 +1146,7 @@ int main(int argc, char **argv)
 	T("sched-saturated", test_sched_saturated);
 	T("sched-cap", test_sched_cap);
 	T("sched-affinity", test_sched_affinity);
+	T("affinity-moves-idle-vcpu", test_affinity_moves_idle_vcpu);
 	T("sched-cap-domain-wide", test_sched_cap_domain_wide);
 	T("sched-random", test_sched_random);
 	T("vcpus", test_vcpus);
