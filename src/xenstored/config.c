@@ -24,6 +24,7 @@ void config_defaults(void)
 	config.quota_memory = 2 * 1024 * 1024 + 512 * 1024;
 	config.quota_memory_soft = 2 * 1024 * 1024;
 	config.watch_event_timeout = 20;
+	config.txn_wait_us = 5000;
 	config.socket_out_max = 1024 * 1024;
 	config.priv_domid = 0;
 	config.control_files = true;

@@ -18,6 +18,10 @@ struct xs_config {
 	unsigned int quota_memory;       /* -Q memory: hard, bytes per domain (0: off) */
 	unsigned int quota_memory_soft;  /* -q memory: soft, bytes per domain (warns) */
 	unsigned int watch_event_timeout;/* -w watch-event: seconds an event waits (0: forever) */
+	/* --txn-wait: microseconds a transaction's request may wait for
+	 * another transaction of its domain holding the node (txn_order.h);
+	 * 0: never. */
+	unsigned int txn_wait_us;
 
 	/* Bound of a privileged (socket) connection's queued output, bytes:
 	 * past it the daemon stops reading its requests; past four times it

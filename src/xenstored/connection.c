@@ -43,6 +43,7 @@ static int conn_destructor(struct connection *conn)
 	conn->closing = true;
 	list_del(&conn->dirty_list);
 	list_del(&conn->ready_list);
+	txn_wait_cancel(conn);
 	/* Watches and transactions are talloc children, freed after this;
 	 * unlink what refers to the connection from global structures. */
 	watch_conn_release(conn);
@@ -80,6 +81,7 @@ struct connection *conn_new(const void *ctx, const struct conn_ops *ops,
 	list_init(&conn->transactions);
 	list_init(&conn->dirty_list);
 	list_init(&conn->ready_list);
+	txn_wait_init(&conn->txn_wait);
 	list_add_tail(&conn->list, &connections);
 	talloc_set_destructor(conn, conn_destructor);
 	return conn;
@@ -99,7 +101,7 @@ void conn_drop(struct connection *conn, const char *reason)
 
 bool conn_can_accept(const struct connection *conn)
 {
-	if (conn->closing)
+	if (conn->closing || conn->txn_wait.on)
 		return false;
 	if (conn->privileged)
 		return conn->out_len < config.socket_out_max;
@@ -227,6 +229,12 @@ void conn_flush(struct connection *conn)
 		list_add_tail(&conn->ready_list, &ready);
 }
 
+void conn_make_ready(struct connection *conn)
+{
+	if (!conn->closing && conn->in_len && list_empty(&conn->ready_list))
+		list_add_tail(&conn->ready_list, &ready);
+}
+
 void conn_flush_all(void)
 {
 	for (;;) {
@@ -265,8 +273,13 @@ static size_t handle_messages(struct connection *conn, const char *buf, size_t l
 			break;
 		memcpy(payload, buf + off + XS_HDR_SIZE, hdr.len);
 		payload[hdr.len] = '\0';
+		/* Its transaction waits for another: the request stays in
+		 * the input, unhandled (txn_order.h). */
+		if (txn_order_before(conn, &hdr, payload))
+			break;
 		off += XS_HDR_SIZE + hdr.len;
 		request_handle(conn, &hdr, payload);
+		txn_order_after(conn, &hdr);
 	}
 	return off;
 }
@@ -363,6 +376,7 @@ void conn_feed(struct connection *conn, const char *data, size_t len)
 
 void conn_reset(struct connection *conn)
 {
+	txn_wait_cancel(conn);
 	watch_conn_release(conn);
 	transaction_conn_release(conn);
 	free(conn->in);

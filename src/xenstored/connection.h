@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include "list.h"
+#include "txn_order.h"
 #include "wire.h"
 
 struct connection;
@@ -76,6 +77,9 @@ struct connection {
 	unsigned int ntransactions;
 	uint32_t next_tx_id;
 
+	/* Waiting for another connection's transaction (txn_order.h). */
+	struct txn_wait txn_wait;
+
 	unsigned int busy;              /* > 0 while handling its input */
 	bool closing;                   /* drop once no longer busy */
 	bool stalled_logged;
@@ -93,6 +97,9 @@ void conn_drop(struct connection *conn, const char *reason);
 
 /* Reads and handles as many requests as the connection may send now. */
 void conn_handle_input(struct connection *conn);
+/* Input is left and the connection may handle it: handled at the next
+ * conn_flush_all() (no new bytes may arrive to wake it up). */
+void conn_make_ready(struct connection *conn);
 /* Writes queued output; rearms the transport for what is left. */
 void conn_flush(struct connection *conn);
 /* Flushes every connection that got output (watch events included). */
@@ -106,7 +113,8 @@ bool conn_queue_msg(struct connection *conn, uint32_t type, uint32_t req_id,
 		    uint32_t tx_id, const void *data, size_t len, bool is_event);
 
 /* May this connection's next request be read? (Quota backpressure:
- * unread replies, domain memory, queue size.) */
+ * unread replies, domain memory, queue size; not while it waits for
+ * another transaction, txn_order.h.) */
 bool conn_can_accept(const struct connection *conn);
 
 bool conn_is_unprivileged(const struct connection *conn);

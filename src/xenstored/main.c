@@ -17,6 +17,7 @@
 #include "core.h"
 #include "log.h"
 #include "persist.h"
+#include "txn_order.h"
 #include "transport.h"
 #include "util.h"
 #include "ring.h"
@@ -54,6 +55,10 @@ static void usage(FILE *f)
 "  -q, --quota-soft WHAT=N   memory: warn past N bytes per domain\n"
 "  -w, --timeout WHAT=SEC    watch-event: drop watch events left unread\n"
 "                            for SEC seconds (default 20, 0: never)\n"
+"      --txn-wait USEC       a transaction's request naming a node that another\n"
+"                            open transaction of its domain uses waits up to\n"
+"                            USEC microseconds for it to end (default 5000,\n"
+"                            0: never)\n"
 "  -p, --priv-domid DOMID    the privileged domain besides dom0\n"
 "  -K, --keep-orphans        keep nodes of domains that are gone\n"
 "  -R, --no-recovery         accepted for compatibility\n"
@@ -75,7 +80,7 @@ static bool parse_num(const char *s, unsigned int *out)
 	return true;
 }
 
-enum { OPT_SOCKET = 256, OPT_PERSISTENT, OPT_VERSION, OPT_SIMHV };
+enum { OPT_SOCKET = 256, OPT_PERSISTENT, OPT_VERSION, OPT_SIMHV, OPT_TXN_WAIT };
 
 static const struct option options[] = {
 	{ "no-fork", no_argument, NULL, 'N' },
@@ -101,6 +106,7 @@ static const struct option options[] = {
 	{ "persistent", required_argument, NULL, OPT_PERSISTENT },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ "simhv", required_argument, NULL, OPT_SIMHV },
+	{ "txn-wait", required_argument, NULL, OPT_TXN_WAIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -145,12 +151,16 @@ static int parse_options(int argc, char **argv, bool *no_fork, const char **simh
 		case OPT_SOCKET: config.socket_path = optarg; break;
 		case OPT_PERSISTENT: config.persistent_dir = optarg; break;
 		case OPT_SIMHV: *simhv = optarg; break;
+		case OPT_TXN_WAIT: num = &config.txn_wait_us; break;
 		case OPT_VERSION: printf("xenstored (xvm) %s\n", XVM_VERSION); exit(0);
 		default: usage(stderr); return 2;
 		}
 		if (num && !parse_num(optarg, num)) {
-			fprintf(stderr, _("xenstored: bad number \"%s\" for -%c\n"),
-				optarg, opt);
+			if (opt < 256)
+				fprintf(stderr, _("xenstored: bad number \"%s\" for -%c\n"),
+					optarg, opt);
+			else
+				fprintf(stderr, _("xenstored: bad number \"%s\"\n"), optarg);
 			return 2;
 		}
 	}
@@ -174,6 +184,23 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	}
 	xs_log(LOG_INFO, "xenstored: signal %d, exiting", (int)sig);
 	event_base_loopbreak(base);
+}
+
+/* The timer of transaction ordering (txn_order.h). */
+static struct event *txn_timer;
+
+static void on_txn_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what; (void)arg;
+	txn_order_expire();
+	conn_flush_all();
+}
+
+static void arm_txn_timer(uint64_t us)
+{
+	struct timeval tv = { (time_t)(us / 1000000u), (suseconds_t)(us % 1000000u) };
+
+	event_add(txn_timer, &tv);
 }
 
 static void on_housekeeping(evutil_socket_t fd, short what, void *arg)
@@ -317,12 +344,16 @@ int main(int argc, char **argv)
 	}
 	xs_log(LOG_INFO, "xenstored listening on %s", config.socket_path);
 
+	txn_timer = evtimer_new(base, on_txn_timer, NULL);
+	txn_order_set_timer(arm_txn_timer);
 	housekeeping = event_new(base, -1, EV_PERSIST, on_housekeeping, NULL);
 	event_add(housekeeping, &(struct timeval){ 0, PERSIST_COMMIT_MS * 1000 });
 
 	event_base_dispatch(base);
 
 	event_free(housekeeping);
+	txn_order_set_timer(NULL);
+	event_free(txn_timer);
 
 	socket_shutdown();
 	core_fini();

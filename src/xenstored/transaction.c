@@ -58,6 +58,7 @@ struct transaction {
 	bool structural;          /* any node created or deleted */
 	uint32_t next_seq;
 	int own_delta;            /* nodes created - deleted owned by conn */
+	struct txn_holder holder; /* nodes it holds for ordering (txn_order.h) */
 };
 
 static size_t ntransactions;
@@ -75,6 +76,7 @@ static int tnode_destructor(struct tnode *t)
 
 static int transaction_destructor(struct transaction *txn)
 {
+	txn_holder_release(&txn->holder);
 	list_del(&txn->list);
 	txn->conn->ntransactions--;
 	ntransactions--;
@@ -488,6 +490,11 @@ struct transaction *transaction_lookup(struct connection *conn, uint32_t tx_id,
 	return NULL;
 }
 
+struct txn_holder *transaction_holder(struct transaction *txn)
+{
+	return &txn->holder;
+}
+
 void transaction_conn_release(struct connection *conn)
 {
 	struct transaction *txn, *next;
@@ -516,6 +523,7 @@ int do_transaction_start(struct request *req)
 	if (!txn)
 		return ENOMEM;
 	txn->conn = conn;
+	txn_holder_init(&txn->holder, conn);
 	/* Ids are never 0 and unique on the connection. */
 	do {
 		txn->id = conn->next_tx_id++;

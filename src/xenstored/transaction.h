@@ -20,6 +20,7 @@
 
 #include "list.h"
 #include "store.h"
+#include "txn_order.h"
 
 struct connection;
 struct request;
@@ -42,6 +43,8 @@ struct view {
 struct transaction *transaction_lookup(struct connection *conn, uint32_t tx_id,
 				       int *err);
 void transaction_conn_release(struct connection *conn);
+/* Its holds for ordering (txn_order.h). */
+struct txn_holder *transaction_holder(struct transaction *txn);
 size_t transaction_total(void);
 
 int do_transaction_start(struct request *req);

@@ -1,0 +1,269 @@
+/* Transaction ordering: see txn_order.h for the model and its invariants. */
+#include "txn_order.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "connection.h"
+#include "path.h"
+#include "transaction.h"
+#include "util.h"
+
+#define PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
+
+struct txn_hold {
+	struct txn_hold *hnext;    /* hash chain */
+	struct txn_hold *tnext;    /* the holder's list */
+	struct txn_holder *holder;
+	uint32_t hash;
+	uint32_t len;
+	char path[];
+};
+
+/* Held paths: chained hash table, power-of-two size, at most one entry a
+ * bucket on average. */
+static struct txn_hold **table;
+static size_t table_size, nheld;
+
+/* Waiting connections, in deadline order (the wait bound is the same for
+ * all, so the order of arrival). */
+static struct list_head deadlines = { &deadlines, &deadlines };
+static unsigned int nwaiting;
+static void (*arm_timer)(uint64_t us);
+
+/* The path of the request txn_order_before() let go: held by its
+ * transaction in txn_order_after() (one request at a time: the daemon is
+ * single-threaded and handles a request between the two calls). */
+static struct {
+	bool valid;
+	uint32_t hash;
+	size_t len;
+	char path[PATH_BUF];
+} pending;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void txn_order_set_timer(void (*arm)(uint64_t us))
+{
+	arm_timer = arm;
+}
+
+void txn_holder_init(struct txn_holder *h, struct connection *conn)
+{
+	h->conn = conn;
+	h->holds = NULL;
+	h->nholds = 0;
+	h->stale = false;
+	list_init(&h->waiters);
+}
+
+void txn_wait_init(struct txn_wait *w)
+{
+	w->on = NULL;
+	list_init(&w->link);
+	list_init(&w->by_deadline);
+	w->deadline_us = 0;
+}
+
+static struct txn_hold *find(const char *path, size_t len, uint32_t hash)
+{
+	if (!table_size)
+		return NULL;
+	for (struct txn_hold *h = table[hash & (table_size - 1)]; h; h = h->hnext)
+		if (h->hash == hash && h->len == len && !memcmp(h->path, path, len))
+			return h;
+	return NULL;
+}
+
+static void table_grow(void)
+{
+	size_t nsize = table_size ? table_size * 2 : 64;
+	struct txn_hold **ntab = xcalloc(nsize, sizeof(*ntab));
+
+	for (size_t i = 0; i < table_size; i++) {
+		struct txn_hold *h = table[i], *next;
+
+		for (; h; h = next) {
+			next = h->hnext;
+			h->hnext = ntab[h->hash & (nsize - 1)];
+			ntab[h->hash & (nsize - 1)] = h;
+		}
+	}
+	free(table);
+	table = ntab;
+	table_size = nsize;
+}
+
+static void unlink_hold(struct txn_hold *h)
+{
+	struct txn_hold **pp = &table[h->hash & (table_size - 1)];
+
+	while (*pp != h)
+		pp = &(*pp)->hnext;
+	*pp = h->hnext;
+	nheld--;
+}
+
+/* Drops every path h holds (it ended, or turned stale). */
+static void drop_holds(struct txn_holder *h)
+{
+	struct txn_hold *hold, *next;
+
+	for (hold = h->holds; hold; hold = next) {
+		next = hold->tnext;
+		unlink_hold(hold);
+		free(hold);
+	}
+	h->holds = NULL;
+	h->nholds = 0;
+}
+
+/* The connection waits no more; it handles its input again. */
+static void wake(struct connection *conn)
+{
+	list_del(&conn->txn_wait.link);
+	list_del(&conn->txn_wait.by_deadline);
+	conn->txn_wait.on = NULL;
+	nwaiting--;
+	conn_make_ready(conn);
+}
+
+static void wake_all(struct txn_holder *h)
+{
+	while (!list_empty(&h->waiters))
+		wake(list_entry(h->waiters.next, struct connection, txn_wait.link));
+}
+
+void txn_holder_release(struct txn_holder *h)
+{
+	drop_holds(h);
+	wake_all(h);
+}
+
+void txn_wait_cancel(struct connection *conn)
+{
+	if (!conn->txn_wait.on)
+		return;
+	list_del(&conn->txn_wait.link);
+	list_del(&conn->txn_wait.by_deadline);
+	conn->txn_wait.on = NULL;
+	nwaiting--;
+}
+
+/* The first path of requests that name one, in a transaction. */
+static bool names_path(uint32_t type)
+{
+	switch (type) {
+	case XS_READ: case XS_WRITE: case XS_MKDIR: case XS_RM:
+	case XS_DIRECTORY: case XS_DIRECTORY_PART:
+	case XS_GET_PERMS: case XS_SET_PERMS:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
+		      const char *payload)
+{
+	struct txn_hold *h;
+	int len;
+
+	pending.valid = false;
+	if (!arm_timer || !config.txn_wait_us || !hdr->tx_id || !names_path(hdr->type))
+		return false;
+	/* The payload is NUL-terminated after hdr->len bytes: its first
+	 * string is the path (the handler reports what is wrong with it). */
+	len = path_canonical(conn, payload, false, pending.path, sizeof(pending.path));
+	if (len < 0)
+		return false;
+	pending.len = (size_t)len;
+	pending.hash = hash_bytes(pending.path, pending.len, 0);
+	pending.valid = true;
+
+	h = find(pending.path, pending.len, pending.hash);
+	if (!h || h->holder->conn == conn || h->holder->conn->domid != conn->domid)
+		return false;
+	/* Wait for the holder. */
+	conn->txn_wait.on = h->holder;
+	conn->txn_wait.deadline_us = now_us() + config.txn_wait_us;
+	list_add_tail(&conn->txn_wait.link, &h->holder->waiters);
+	if (list_empty(&deadlines))
+		arm_timer(config.txn_wait_us);
+	list_add_tail(&conn->txn_wait.by_deadline, &deadlines);
+	nwaiting++;
+	pending.valid = false;
+	return true;
+}
+
+void txn_order_after(struct connection *conn, const struct xsd_sockmsg *hdr)
+{
+	struct transaction *txn;
+	struct txn_holder *holder;
+	struct txn_hold *h;
+	int err;
+
+	if (!pending.valid)
+		return;
+	pending.valid = false;
+	/* The request may have ended the connection's transactions
+	 * (a reset), or the connection itself. */
+	if (conn->closing || !(txn = transaction_lookup(conn, hdr->tx_id, &err)))
+		return;
+	holder = transaction_holder(txn);
+	if (holder->stale || holder->nholds >= TXN_HOLDS_MAX ||
+	    find(pending.path, pending.len, pending.hash))
+		return;
+	if (nheld >= table_size)
+		table_grow();
+	h = xmalloc(sizeof(*h) + pending.len);
+	memcpy(h->path, pending.path, pending.len);
+	h->len = (uint32_t)pending.len;
+	h->hash = pending.hash;
+	h->holder = holder;
+	h->hnext = table[h->hash & (table_size - 1)];
+	table[h->hash & (table_size - 1)] = h;
+	h->tnext = holder->holds;
+	holder->holds = h;
+	holder->nholds++;
+	nheld++;
+}
+
+void txn_order_expire(void)
+{
+	uint64_t now = now_us();
+
+	while (!list_empty(&deadlines)) {
+		struct connection *conn = list_entry(deadlines.next, struct connection,
+						     txn_wait.by_deadline);
+		struct txn_holder *h = conn->txn_wait.on;
+
+		if (conn->txn_wait.deadline_us > now) {
+			arm_timer(conn->txn_wait.deadline_us - now);
+			return;
+		}
+		/* The holder kept someone waiting for the whole bound: it
+		 * holds nothing any more, and all its waiters go on. */
+		h->stale = true;
+		drop_holds(h);
+		wake_all(h);
+	}
+}
+
+unsigned int txn_order_held(void)
+{
+	return (unsigned int)nheld;
+}
+
+unsigned int txn_order_waiting(void)
+{
+	return nwaiting;
+}
