@@ -10,7 +10,10 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "domain_console.h"
+#include "domain_stats.h"
 #include "driver_internal.h"
+#include "stats_source.h"
 
 /* Idle hypervisor handles kept for reuse; more are closed when given back. */
 #define HV_IDLE_MAX 4
@@ -280,6 +283,7 @@ config_copy(xvmDriverConfig *dst, const xvmDriverConfig *src)
     dst->xenstored_path = g_strdup(src->xenstored_path);
     dst->state_dir = g_strdup(src->state_dir);
     dst->run_dir = g_strdup(src->run_dir);
+    dst->stats_source = g_strdup(src->stats_source);
     dst->context = NULL;
     if (!dst->host_shutdown_timeout_s)
         dst->host_shutdown_timeout_s = 60;
@@ -298,6 +302,7 @@ config_clear(xvmDriverConfig *cfg)
     g_free((char *)cfg->xenstored_path);
     g_free((char *)cfg->state_dir);
     g_free((char *)cfg->run_dir);
+    g_free((char *)cfg->stats_source);
 }
 
 /* Runs where no callback of the driver's sources can be under way: on
@@ -373,6 +378,8 @@ driver_free(xvmDriver *drv)
     g_clear_pointer(&drv->handling, g_hash_table_unref);
     g_clear_pointer(&drv->domains, xvmDomainListFree);
     g_clear_pointer(&drv->store, xvmDomainConfigStoreFree);
+    g_clear_pointer(&drv->stats, xvmStatsSourceFree);
+    g_clear_pointer(&drv->consoles, xvmConsolesFree);
     g_clear_pointer(&drv->context, g_main_context_unref);
     config_clear(&drv->cfg);
     g_mutex_clear(&drv->hv_lock);
@@ -409,6 +416,15 @@ xvmDriverOpen(const xvmDriverConfig *cfg, GError **error)
     }
     if (!(drv->store = xvmDomainConfigStoreNew(drv->cfg.state_dir, drv->cfg.run_dir, error)))
         goto fail;
+    if (drv->cfg.stats_source) {
+        if (!(drv->stats = xvmStatsSourceNew(drv->cfg.stats_source, error)))
+            goto fail;
+    } else {
+        g_autofree char *spec = xvmStatsSourceDefaultSpec(drv->cfg.hv_spec);
+
+        drv->stats = xvmStatsSourceNew(spec, NULL);
+    }
+    drv->consoles = xvmConsolesNew();
     if (!(drv->hv_exc = hv_open(drv->cfg.hv_spec, &hv_err))) {
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("cannot open the hypervisor: %s"), hv_err->message);

@@ -103,6 +103,9 @@ typedef struct {
     guint backend_timeout_ms;       /* 0: XVM_DRIVER_BACKEND_TIMEOUT_MS */
     guint graceful_timeout_ms;      /* 0: XVM_DRIVER_GRACEFUL_WAIT_MS */
     guint suspend_timeout_ms;       /* 0: XVM_DRIVER_SUSPEND_WAIT_MS */
+    /* Where the devices' I/O statistics come from (stats_source.h);
+     * NULL: xvmStatsSourceDefaultSpec(hv_spec). */
+    const char *stats_source;
     /* The event sink from the start (open itself may emit: domains that
      * shut down while no xvmd ran, autostarts); NULL: none yet. */
     xvmDomainEventFunc event_func;
@@ -110,6 +113,8 @@ typedef struct {
 } xvmDriverConfig;
 
 typedef struct _xvmDriver xvmDriver;
+typedef struct _xvmStatsSource xvmStatsSource;
+typedef struct _xvmConsoles xvmConsoles;
 
 /* Everything in it is set by xvmDriverOpen and constant until
  * xvmDriverClose, unless said otherwise. */
@@ -144,6 +149,9 @@ struct _xvmDriver {
 
     GThreadPool *workers;
     gboolean closing;               /* atomic: no new work once set */
+
+    xvmStatsSource *stats;          /* domain_stats.h */
+    xvmConsoles *consoles;          /* open console sessions (domain_console.h) */
 };
 
 /* Opens the hypervisor, loads the configs and statuses, attaches the

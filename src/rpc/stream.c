@@ -138,6 +138,14 @@ bool rpc_stream_send(rpc_stream *s, const void *buf, size_t len)
 	return true;
 }
 
+void rpc_stream_send_eof(rpc_stream *s)
+{
+	xvm_net_header h = stream_header(s, XVM_NET_CONTINUE);
+
+	g_return_if_fail(s->active);
+	rpc_client_send(s->client, rpc_message_encode_raw(&h, "", 0));
+}
+
 void rpc_stream_finish(rpc_stream *s)
 {
 	rpc_client *c = s->client;

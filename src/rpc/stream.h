@@ -42,6 +42,11 @@ struct rpc_stream_ops {
  * when to try again. */
 bool rpc_stream_send(rpc_stream *s, const void *buf, size_t len);
 
+/* End of the server's data: an empty CONTINUE, as libvirtd sends when
+ * its source reaches EOF. The stream stays open: the client answers with
+ * OK (ops->finish) or aborts. */
+void rpc_stream_send_eof(rpc_stream *s);
+
 /* The server ends the stream: OK (finish) or ERROR with err (abort). The
  * stream is gone afterwards; no callback follows. */
 void rpc_stream_finish(rpc_stream *s);

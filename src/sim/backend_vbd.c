@@ -119,6 +119,13 @@ static void vbd_write_connect(struct backend_dev *dev)
 	backend_write(dev, "physical-sector-size", "%d", 512);
 }
 
+/* blkback's oo_req: requests it could not serve. The simulated backend
+ * completes every request it accepts. */
+static char *vbd_stats_extra(struct backend_dev *dev)
+{
+	return g_strdup("errs 0\n");
+}
+
 const struct backend_type backend_vbd_type = {
 	.name = "vbd",
 	.keys = vbd_keys,
@@ -130,4 +137,5 @@ const struct backend_type backend_vbd_type = {
 	.write_features = vbd_write_features,
 	.write_connect = vbd_write_connect,
 	.counter_names = vbd_counters,
+	.stats_extra = vbd_stats_extra,
 };

@@ -135,6 +135,7 @@ static bool open_driver(const xvmd_options *opts, rpc_server *srv, xvmDriver **d
 		.xenstored_path = opts->xenstored_path,
 		.state_dir = opts->state_dir,
 		.run_dir = status_dir,
+		.stats_source = opts->stats_source,
 		.autostart = TRUE,
 		.event_func = xvmd_remote_event_sink,
 		.event_opaque = srv,
@@ -168,6 +169,8 @@ static void serve_driver(rpc_server *srv, xvmDriver *drv)
 	xvmd_remote_lifecycle_register(srv, drv);
 	xvmd_remote_save_register(srv, drv);
 	xvmd_remote_resources_register(srv, drv);
+	xvmd_remote_stats_register(srv, drv);
+	xvmd_remote_console_register(srv, drv);
 }
 
 static int serve(const xvmd_options *opts, int ready_fd)

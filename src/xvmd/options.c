@@ -28,6 +28,9 @@ static void usage(FILE *f)
 "                         /run/xenstored/socket)\n"
 "      --hv SPEC          the hypervisor: xen, or sim:PATH for xvm-simhv\n"
 "                         (default: xen when /dev/xen/privcmd exists)\n"
+"      --stats SOURCE     the devices' I/O statistics: sysfs[:ROOT] (blkback,\n"
+"                         netback), or sim:DIR for xvm-simhv --run-dir DIR\n"
+"                         (default: sim:the --hv socket's directory, else sysfs)\n"
 "      --libvirtd-socket PATH  libvirt's daemon, to which storage, network,\n"
 "                         node device, secret and nwfilter calls are relayed\n"
 "                         (default " DEFAULT_LIBVIRTD_SOCKET ")\n"
@@ -37,7 +40,7 @@ static void usage(FILE *f)
 "      --version          print the version\n"));
 }
 
-enum { OPT_HV = 256, OPT_VERSION, OPT_LIBVIRTD_SOCKET, OPT_LIBVIRTD_SESSION };
+enum { OPT_HV = 256, OPT_VERSION, OPT_LIBVIRTD_SOCKET, OPT_LIBVIRTD_SESSION, OPT_STATS };
 
 static const struct option options[] = {
 	{ "run-dir", required_argument, NULL, 'r' },
@@ -47,6 +50,7 @@ static const struct option options[] = {
 	{ "no-fork", no_argument, NULL, 'N' },
 	{ "xenstored", required_argument, NULL, 'x' },
 	{ "hv", required_argument, NULL, OPT_HV },
+	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "libvirtd-socket", required_argument, NULL, OPT_LIBVIRTD_SOCKET },
 	{ "libvirtd-session", no_argument, NULL, OPT_LIBVIRTD_SESSION },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -58,6 +62,13 @@ static const struct option options[] = {
 static bool valid_hv_spec(const char *spec)
 {
 	return g_str_equal(spec, "xen") ||
+	       (g_str_has_prefix(spec, "sim:") && spec[4] != '\0');
+}
+
+static bool valid_stats_spec(const char *spec)
+{
+	return g_str_equal(spec, "sysfs") ||
+	       (g_str_has_prefix(spec, "sysfs:") && spec[6] != '\0') ||
 	       (g_str_has_prefix(spec, "sim:") && spec[4] != '\0');
 }
 
@@ -87,6 +98,14 @@ int xvmd_options_parse(xvmd_options *opts, int argc, char **argv)
 				return 2;
 			}
 			set(&opts->hv_spec, optarg);
+			break;
+		case OPT_STATS:
+			if (!valid_stats_spec(optarg)) {
+				fprintf(stderr, _("xvmd: bad statistics source \"%s\": "
+						  "sysfs, sysfs:ROOT or sim:DIR\n"), optarg);
+				return 2;
+			}
+			set(&opts->stats_source, optarg);
 			break;
 		case OPT_LIBVIRTD_SOCKET: set(&opts->libvirtd_socket, optarg); break;
 		case OPT_LIBVIRTD_SESSION: opts->libvirtd_session = true; break;
@@ -123,5 +142,6 @@ void xvmd_options_clear(xvmd_options *opts)
 	g_free(opts->pid_file);
 	g_free(opts->xenstored_path);
 	g_free(opts->hv_spec);
+	g_free(opts->stats_source);
 	g_free(opts->libvirtd_socket);
 }

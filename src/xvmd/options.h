@@ -10,6 +10,7 @@ typedef struct xvmd_options {
 	char *pid_file;
 	char *xenstored_path;  /* xenstored's socket, for the driver */
 	char *hv_spec;         /* the hypervisor (include/xvm/hv.h hv_open) */
+	char *stats_source;    /* the backends' statistics (driver/stats_source.h) */
 	char *libvirtd_socket; /* libvirt's daemon, for the secondary drivers */
 	bool libvirtd_session; /* it is a per-user (session) daemon */
 	bool foreground;

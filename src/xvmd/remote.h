@@ -9,6 +9,8 @@
  *   remote_save.c       save, restore, managed save, save images
  *   remote_events.c     the driver's events to the registered callbacks
  *   remote_resources.c  vCPUs, memory, the credit scheduler
+ *   remote_stats.c      block, interface and memory statistics
+ *   remote_console.c    the guest's console over a stream
  *
  * Every procedure that touches the driver's objects, files, xenstore or
  * the hypervisor is RPC_PROC_SLOW (object locks and jobs may wait; the
@@ -30,6 +32,8 @@ void xvmd_remote_domain_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_lifecycle_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_save_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_resources_register(rpc_server *srv, xvmDriver *drv);
+void xvmd_remote_stats_register(rpc_server *srv, xvmDriver *drv);
+void xvmd_remote_console_register(rpc_server *srv, xvmDriver *drv);
 /* The driver's event sink (xvmDriverConfig.event_func) with the server
  * as opaque: sends each domain event to the clients' callbacks (316). */
 void xvmd_remote_event_sink(const xvmDomainEvent *ev, void *srv);
