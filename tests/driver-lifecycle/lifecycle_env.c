@@ -86,8 +86,11 @@ void
 lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy)
 {
     g_autofree char *spec = g_strdup_printf("sim:%s", env->s.simhv_sock);
+    /* The backends' statistics files are under xvm-simhv's --run-dir. */
+    g_autofree char *stats = g_strdup_printf("sim:%s", env->s.run_dir);
     xvmDriverConfig cfg = {
         .hv_spec = spec,
+        .stats_source = stats,
         .xenstored_path = env->s.xs_sock,
         .state_dir = env->state_dir,
         .run_dir = env->run_dir,
