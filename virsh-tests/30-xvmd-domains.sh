@@ -11,17 +11,20 @@ echo kernel >"$d/vmlinuz"
 cat >"$d/vt30.xml" <<XML
 <domain type='xen'>
   <name>vt30</name>
+  <uuid>3a7c0f52-30d1-4e6b-9c2a-30a0b0c0d030</uuid>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
   <os><type>linux</type><kernel>$d/vmlinuz</kernel></os>
   <devices><console type='pty'/></devices>
 </domain>
 XML
+: >"$d/events"
 virsh -c "$LIBVIRT_URI" event --event lifecycle --loop >"$d/events" 2>&1 &
 ev=$!
 trap 'kill $ev 2>/dev/null' EXIT
 
-# Defined until virsh event, which registers in the background, saw it.
+# Defined until virsh event, which registers in the background, saw it
+# (a define again, of the same uuid, updates it and is seen as well).
 i=0
 until grep -q "for domain 'vt30': Defined" "$d/events"; do
 	i=$((i + 1)); [ $i -lt 100 ] || fail "virsh event saw no define"
