@@ -27,6 +27,8 @@ static bool paused(const rpc_client *c)
 	       c->calls_running >= RPC_CLIENT_MAX_CALLS || rpc_relay_busy(c);
 }
 
+/* Changing what the loop polls for wakes the loop (an eventfd write and
+ * read, GLib's g_source_modify_unix_fd): only when it changes. */
 static void update_io(rpc_client *c)
 {
 	GIOCondition cond = 0;
@@ -37,6 +39,9 @@ static void update_io(rpc_client *c)
 		cond |= G_IO_IN;
 	if (c->out.length)
 		cond |= G_IO_OUT;
+	if (cond == c->io_cond)
+		return;
+	c->io_cond = cond;
 	g_source_modify_unix_fd(c->source, c->fd_tag, cond);
 }
 
@@ -181,7 +186,13 @@ rpc_client *rpc_client_new(rpc_server *srv, int fd, bool read_only)
 	c->event_cbs = g_array_new(FALSE, FALSE, sizeof(rpc_event_cb));
 	c->source = g_source_new(&client_source_funcs, sizeof(GSource));
 	g_source_set_callback(c->source, NULL, c, NULL);
-	c->fd_tag = g_source_add_unix_fd(c->source, fd, G_IO_IN);
+	/* Otherwise GLib takes the fd out of the poll set and puts it back
+	 * around every dispatch, waking the loop twice a call. Nothing
+	 * iterates srv->ctx from inside a dispatch, and process_input()
+	 * refuses recursion anyway. */
+	g_source_set_can_recurse(c->source, TRUE);
+	c->io_cond = G_IO_IN;
+	c->fd_tag = g_source_add_unix_fd(c->source, fd, c->io_cond);
 	g_source_attach(c->source, srv->ctx);
 	g_hash_table_add(srv->clients, c);
 	return c;

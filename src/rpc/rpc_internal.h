@@ -77,6 +77,7 @@ struct rpc_client {
 	int fd;
 	GSource *source;
 	gpointer fd_tag;
+	GIOCondition io_cond;       /* what source polls fd for */
 	bool closed;
 	bool socket_read_only;      /* accepted on the -ro socket */
 	bool read_only;             /* the connection: socket or VIR_CONNECT_RO */
@@ -103,6 +104,8 @@ struct rpc_request {
 	const rpc_entry *entry;
 	xvm_net_header hdr;
 	bool read_only;
+	bool on_loop;               /* the handler runs on the loop */
+	bool deferred;              /* ... and asked for a worker */
 	void *args;
 	void *ret;
 	rpc_stream *stream;         /* opened by the handler */
