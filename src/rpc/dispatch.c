@@ -50,18 +50,30 @@ static void free_call(rpc_request *call)
 	g_free(call);
 }
 
-/* Runs the handler and encodes the reply into call->reply. Any thread. */
-static void run_handler(rpc_request *call)
+/* Runs the handler and encodes the reply into call->reply. Any thread.
+ * false: the handler, on the loop, deferred the call to a worker (no
+ * reply, ret zeroed again). */
+static bool run_handler(rpc_request *call)
 {
 	const rpc_procedure *p = call->entry->proc;
 	g_autoptr(GError) err = NULL;
 	xvm_net_header h = call->hdr;
+	bool ok;
 
 	h.type = XVM_NET_REPLY;
 	h.status = XVM_NET_OK;
-	if (p->ret_filter)
+	if (p->ret_filter && !call->ret)
 		call->ret = g_malloc0(p->ret_size);
-	if (p->handler(call, call->args, call->ret, &err)) {
+	ok = p->handler(call, call->args, call->ret, &err);
+	if (call->deferred) {
+		g_assert(call->on_loop && !call->stream);
+		if (call->ret) {
+			xdr_free(p->ret_filter, call->ret);
+			memset(call->ret, 0, p->ret_size);
+		}
+		return false;
+	}
+	if (ok) {
 		call->reply = rpc_message_encode(&h, p->ret_filter, call->ret, &err);
 		call->succeeded = call->reply != NULL;
 	}
@@ -70,6 +82,7 @@ static void run_handler(rpc_request *call)
 			      _("internal error: %s failed without saying why"), p->api);
 	if (!call->reply)
 		call->reply = rpc_message_encode_error(&h, err);
+	return true;
 }
 
 /* On the loop: the stream (if any) joins the client, the reply goes out,
@@ -116,7 +129,8 @@ void rpc_dispatch_worker(gpointer data, gpointer user_data)
 	rpc_request *call = data;
 	rpc_server *srv = user_data;
 
-	run_handler(call);
+	if (!run_handler(call))
+		g_assert_not_reached();   /* only a call on the loop defers */
 	g_main_context_invoke(srv->ctx, worker_done, call);
 }
 
@@ -188,6 +202,16 @@ static void dispatch_call(rpc_client *c, rpc_program *prog, const xvm_net_header
 		return;
 	}
 
+	if (p->flags & RPC_PROC_TRY_LOOP) {
+		call->on_loop = true;
+		if (run_handler(call)) {
+			complete_call(call);
+			free_call(call);
+			return;
+		}
+		call->on_loop = false;
+		call->deferred = false;
+	}
 	if (p->flags & RPC_PROC_SLOW) {
 		c->calls_running++;
 		g_thread_pool_push((p->flags & RPC_PROC_PRIORITY) ?
@@ -284,6 +308,19 @@ void *rpc_request_data(rpc_request *call)
 bool rpc_request_readonly(rpc_request *call)
 {
 	return call->read_only;
+}
+
+bool rpc_request_on_loop(rpc_request *call)
+{
+	/* Handlers without RPC_PROC_SLOW always run there. */
+	return call->on_loop || !(call->entry->proc->flags & RPC_PROC_SLOW);
+}
+
+bool rpc_request_defer(rpc_request *call)
+{
+	g_return_val_if_fail(call->on_loop, false);
+	call->deferred = true;
+	return false;
 }
 
 rpc_client *rpc_request_client(rpc_request *call)

@@ -48,6 +48,14 @@ enum rpc_procedure_flags {
 	/* With RPC_PROC_SLOW: runs on the priority workers, so it never
 	 * waits behind other slow calls (destroy, lookups). */
 	RPC_PROC_PRIORITY    = 1u << 3,
+	/* With RPC_PROC_SLOW: first tried on the main loop, at once, where
+	 * the handler must not block (rpc_request_on_loop() says so). When
+	 * it cannot answer without waiting (a lock another thread holds, a
+	 * hypercall, a xenstore read) it returns rpc_request_defer(call)
+	 * before changing anything, and the call runs again from the start
+	 * on a worker. For the queries that usually answer from memory: they
+	 * then cost no thread hand-off. */
+	RPC_PROC_TRY_LOOP    = 1u << 4,
 };
 
 /* Runs one call. args: the decoded arguments (NULL when the procedure
@@ -55,7 +63,8 @@ enum rpc_procedure_flags {
  * false with *err set on failure: the client gets the error instead of
  * ret. A handler without RPC_PROC_SLOW runs on the main loop and must not
  * block; one with RPC_PROC_SLOW runs on a worker thread and may only use
- * the thread-safe accessors of rpc_request (rpc/request.h). */
+ * the thread-safe accessors of rpc_request (rpc/request.h); one with
+ * RPC_PROC_TRY_LOOP as well runs on the loop first (see there). */
 typedef bool (*rpc_handler)(rpc_request *call, void *args, void *ret, GError **err);
 
 typedef struct rpc_procedure {

@@ -14,6 +14,14 @@ typedef struct rpc_stream_ops rpc_stream_ops;
 rpc_server *rpc_request_server(rpc_request *call);
 void *rpc_request_data(rpc_request *call);         /* given with the table */
 bool rpc_request_readonly(rpc_request *call);      /* the connection is read-only */
+/* The handler runs on the main loop: it must not block (handlers without
+ * RPC_PROC_SLOW, and the first try of RPC_PROC_TRY_LOOP ones). */
+bool rpc_request_on_loop(rpc_request *call);
+/* For an RPC_PROC_TRY_LOOP handler on the loop that cannot answer
+ * without blocking: returns false, for the handler to return at once,
+ * having changed nothing. The call runs again from the start on a
+ * worker, with ret zeroed again; an error set meanwhile is dropped. */
+bool rpc_request_defer(rpc_request *call);
 
 /* Loop only (handlers without RPC_PROC_SLOW). */
 rpc_client *rpc_request_client(rpc_request *call);

@@ -113,6 +113,11 @@ bool rpc_server_add_procedures(rpc_server *srv, uint32_t prog, uint32_t vers,
 	for (size_t i = 0; i < n; i++) {
 		rpc_entry *e;
 
+		if ((procs[i].flags & RPC_PROC_TRY_LOOP) && !(procs[i].flags & RPC_PROC_SLOW)) {
+			g_warning("rpc: procedure %d of program %#x: TRY_LOOP without SLOW",
+				  procs[i].proc, prog);
+			return false;
+		}
 		if (g_hash_table_contains(p->procs, GINT_TO_POINTER(procs[i].proc))) {
 			g_warning("rpc: procedure %d of program %#x registered twice",
 				  procs[i].proc, prog);

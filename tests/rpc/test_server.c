@@ -34,6 +34,8 @@ enum {
 	PROC_EMIT_SLOW = 10,   /* the same from a worker thread */
 	PROC_STREAM_FLOOD = 11,/* sends until refused, then once writable: "end" */
 	PROC_SET_DATA = 12,    /* per-connection data, freed with the client */
+	PROC_TRY_LOOP = 13,    /* RPC_PROC_TRY_LOOP: says where it answered;
+				  args.feature != 0: defers from the loop */
 };
 
 static rpc_server *srv;
@@ -65,6 +67,25 @@ static bool slow_handler(rpc_request *req, void *args_, void *ret_, GError **err
 }
 
 #define TEST_ERROR (g_quark_from_static_string("test-error"))
+
+/* On the loop first; deferred, again from the start on a worker, with ret
+ * zeroed and what the first try left in it freed (valgrind). */
+static bool try_loop(rpc_request *req, void *args_, void *ret_, GError **err)
+{
+	remote_connect_supports_feature_args *args = args_;
+	remote_connect_get_hostname_ret *ret = ret_;
+	bool on_loop = g_main_context_is_owner(ctx);
+
+	g_assert_cmpint(rpc_request_on_loop(req), ==, on_loop);
+	g_assert_null(ret->hostname);
+	ret->hostname = g_strdup(on_loop ? "loop" : "worker");
+	if (on_loop && args->feature) {
+		/* Left behind for the dispatcher to drop. */
+		g_set_error(err, TEST_ERROR, VIR_ERR_INTERNAL_ERROR, "not for the client");
+		return rpc_request_defer(req);
+	}
+	return true;
+}
 
 static bool fail_domain(rpc_request *req, void *args, void *ret, GError **err)
 {
@@ -213,6 +234,13 @@ static const rpc_procedure test_procs[] = {
 	{ PROC_STREAM_FLOOD, "testStreamFlood", RPC_XDR_NONE, RPC_XDR_NONE, stream_flood,
 	  RO | CONN },
 	{ PROC_SET_DATA, "testSetData", RPC_XDR_NONE, RPC_XDR_NONE, set_data, RO },
+	{ PROC_TRY_LOOP, "testTryLoop", FEATURE_ARGS, RPC_XDR(remote_connect_get_hostname_ret),
+	  try_loop, RO | CONN | RPC_PROC_SLOW | RPC_PROC_PRIORITY | RPC_PROC_TRY_LOOP },
+};
+
+/* TRY_LOOP needs SLOW (somewhere to defer to): refused at registration. */
+static const rpc_procedure bad_procs[] = {
+	{ 99, "testBad", RPC_XDR_NONE, RPC_XDR_NONE, ok_handler, RO | RPC_PROC_TRY_LOOP },
 };
 
 /* ---- helpers ------------------------------------------------------------- */
@@ -432,6 +460,43 @@ static void test_priority_workers(void)
 	}
 	close(a);
 	close(b);
+}
+
+static void expect_where(int fd, uint32_t serial, const char *where)
+{
+	remote_connect_get_hostname_ret r = { 0 };
+
+	wire_expect_ok(fd, serial, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &r);
+	g_assert_cmpstr(r.hostname, ==, where);
+	xdr_free((xdrproc_t)xdr_remote_connect_get_hostname_ret, (char *)&r);
+}
+
+static void test_try_loop(void)
+{
+	int a = opened(rw_path, 0);
+
+	/* Answered on the loop. */
+	slow_call(a, PROC_TRY_LOOP, 2, 0);
+	expect_where(a, 2, "loop");
+	/* Deferred: answered by a worker, the first try's error dropped. */
+	slow_call(a, PROC_TRY_LOOP, 3, 1);
+	expect_where(a, 3, "worker");
+	/* Both kinds in a row on one connection, each answered once. */
+	for (uint32_t i = 0; i < 20; i++)
+		slow_call(a, PROC_TRY_LOOP, 10 + i, i & 1);
+	for (uint32_t i = 0; i < 20; i++) {
+		g_autoptr(wire_frame) f = wire_recv(a, 10000);
+		remote_connect_get_hostname_ret r = { 0 };
+
+		g_assert_nonnull(f);
+		g_assert_cmpint(f->hdr.status, ==, XVM_NET_OK);
+		g_assert_cmpuint(f->hdr.serial, >=, 10);
+		g_assert_cmpuint(f->hdr.serial, <, 30);
+		wire_decode(f, (xdrproc_t)xdr_remote_connect_get_hostname_ret, &r);
+		g_assert_cmpstr(r.hostname, ==, (f->hdr.serial - 10) & 1 ? "worker" : "loop");
+		xdr_free((xdrproc_t)xdr_remote_connect_get_hostname_ret, (char *)&r);
+	}
+	close(a);
 }
 
 static void test_client_dies_mid_call(void)
@@ -804,6 +869,10 @@ int main(int argc, char **argv)
 	g_assert_false(rpc_server_add_procedures(srv, TEST_PROGRAM, TEST_VERSION, test_procs, 1,
 						 NULL));
 	g_test_assert_expected_messages();
+	g_test_expect_message(G_LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*TRY_LOOP without SLOW*");
+	g_assert_false(rpc_server_add_procedures(srv, TEST_PROGRAM, TEST_VERSION, bad_procs, 1,
+						 NULL));
+	g_test_assert_expected_messages();
 	g_assert_true(rpc_server_listen_unix(srv, rw_path, 0700, false, &err));
 	g_assert_no_error(err);
 	g_assert_true(rpc_server_listen_unix(srv, ro_path, 0777, true, &err));
@@ -823,6 +892,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/server/errors", test_errors);
 	g_test_add_func("/server/slow-calls", test_slow_calls);
 	g_test_add_func("/server/priority-workers", test_priority_workers);
+	g_test_add_func("/server/try-loop", test_try_loop);
 	g_test_add_func("/server/client-dies-mid-call", test_client_dies_mid_call);
 	g_test_add_func("/server/stream-echo", test_stream_echo);
 	g_test_add_func("/server/stream-abort", test_stream_abort);
