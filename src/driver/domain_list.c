@@ -68,48 +68,76 @@ xvmDomainListFree(xvmDomainList *doms)
 }
 
 /* Lock a referenced object found in an index (list lock already
- * released); NULL, reference dropped, when it is being removed. */
+ * released); NULL, reference dropped, when it is being removed. With
+ * busy, only if the lock is free: else NULL with *busy set. */
 static xvmDomainObj *
-lock_found(xvmDomainObj *obj)
+lock_found(xvmDomainObj *obj, gboolean *busy)
 {
     if (!obj)
         return NULL;
-    xvmDomainObjLock(obj);
+    if (busy) {
+        if (!xvmDomainObjTryLock(obj)) {
+            *busy = TRUE;
+            xvmDomainObjUnref(obj);
+            return NULL;
+        }
+    } else {
+        xvmDomainObjLock(obj);
+    }
     if (obj->removing)
         xvmDomainObjEndAPI(&obj);
     return obj;
 }
 
+/* The list's read lock; with busy, only if free at once (else FALSE and
+ * *busy set). */
+static gboolean
+read_lock(xvmDomainList *doms, gboolean *busy)
+{
+    if (!busy) {
+        g_rw_lock_reader_lock(&doms->lock);
+        return TRUE;
+    }
+    if (g_rw_lock_reader_trylock(&doms->lock))
+        return TRUE;
+    *busy = TRUE;
+    return FALSE;
+}
+
+/* busy NULL: may wait; else never does (see the Try functions). */
 static xvmDomainObj *
-find_ref(xvmDomainList *doms, GHashTable *index, gconstpointer key)
+find_ref(xvmDomainList *doms, GHashTable *index, gconstpointer key, gboolean *busy)
 {
     xvmDomainObj *obj;
 
-    g_rw_lock_reader_lock(&doms->lock);
+    if (busy)
+        *busy = FALSE;
+    if (!read_lock(doms, busy))
+        return NULL;
     obj = g_hash_table_lookup(index, key);
     if (obj)
         xvmDomainObjRef(obj);
     g_rw_lock_reader_unlock(&doms->lock);
-    return lock_found(obj);
+    return lock_found(obj, busy);
 }
 
-xvmDomainObj *
-xvmDomainListFindByName(xvmDomainList *doms, const char *name, GError **error)
+static xvmDomainObj *
+find_by_name(xvmDomainList *doms, const char *name, gboolean *busy, GError **error)
 {
-    xvmDomainObj *obj = name ? find_ref(doms, doms->by_name, name) : NULL;
+    xvmDomainObj *obj = name ? find_ref(doms, doms->by_name, name, busy) : NULL;
 
-    if (!obj)
+    if (!obj && !(busy && *busy))
         xvmConfError(error, VIR_ERR_NO_DOMAIN,
                      _("no domain with matching name '%s'"), name ? name : "");
     return obj;
 }
 
-xvmDomainObj *
-xvmDomainListFindByUUID(xvmDomainList *doms, const xvmUuid *uuid, GError **error)
+static xvmDomainObj *
+find_by_uuid(xvmDomainList *doms, const xvmUuid *uuid, gboolean *busy, GError **error)
 {
-    xvmDomainObj *obj = find_ref(doms, doms->by_uuid, uuid);
+    xvmDomainObj *obj = find_ref(doms, doms->by_uuid, uuid, busy);
 
-    if (!obj) {
+    if (!obj && !(busy && *busy)) {
         char uuidstr[XVM_UUID_STRING_BUFLEN];
 
         xvmUuidFormat(uuid, uuidstr);
@@ -119,17 +147,59 @@ xvmDomainListFindByUUID(xvmDomainList *doms, const xvmUuid *uuid, GError **error
     return obj;
 }
 
-xvmDomainObj *
-xvmDomainListFindByID(xvmDomainList *doms, int domid, GError **error)
+static xvmDomainObj *
+find_by_id(xvmDomainList *doms, int domid, gboolean *busy, GError **error)
 {
     xvmDomainObj *obj = NULL;
 
+    if (busy)
+        *busy = FALSE;
     if (domid >= 0)
-        obj = find_ref(doms, doms->by_domid, GINT_TO_POINTER(domid));
-    if (!obj)
+        obj = find_ref(doms, doms->by_domid, GINT_TO_POINTER(domid), busy);
+    if (!obj && !(busy && *busy))
         xvmConfError(error, VIR_ERR_NO_DOMAIN,
                      _("no domain with matching id %d"), domid);
     return obj;
+}
+
+xvmDomainObj *
+xvmDomainListFindByName(xvmDomainList *doms, const char *name, GError **error)
+{
+    return find_by_name(doms, name, NULL, error);
+}
+
+xvmDomainObj *
+xvmDomainListFindByUUID(xvmDomainList *doms, const xvmUuid *uuid, GError **error)
+{
+    return find_by_uuid(doms, uuid, NULL, error);
+}
+
+xvmDomainObj *
+xvmDomainListFindByID(xvmDomainList *doms, int domid, GError **error)
+{
+    return find_by_id(doms, domid, NULL, error);
+}
+
+xvmDomainObj *
+xvmDomainListTryFindByName(xvmDomainList *doms, const char *name, gboolean *busy,
+                           GError **error)
+{
+    *busy = FALSE;
+    return find_by_name(doms, name, busy, error);
+}
+
+xvmDomainObj *
+xvmDomainListTryFindByUUID(xvmDomainList *doms, const xvmUuid *uuid, gboolean *busy,
+                           GError **error)
+{
+    return find_by_uuid(doms, uuid, busy, error);
+}
+
+xvmDomainObj *
+xvmDomainListTryFindByID(xvmDomainList *doms, int domid, gboolean *busy,
+                         GError **error)
+{
+    return find_by_id(doms, domid, busy, error);
 }
 
 /* The existing object `obj` (referenced, unlocked) has the uuid and name
@@ -432,14 +502,17 @@ compare_by_name(gconstpointer a, gconstpointer b)
     return strcmp(x->name, y->name);
 }
 
-GPtrArray *
-xvmDomainListExport(xvmDomainList *doms, unsigned int flags, GError **error)
+/* busy NULL: may wait; else never does (xvmDomainListTryExport). */
+static GPtrArray *
+export(xvmDomainList *doms, unsigned int flags, gboolean *busy, GError **error)
 {
     g_autoptr(GPtrArray) all = NULL;
-    GPtrArray *result;
+    g_autoptr(GPtrArray) result = NULL;
     GHashTableIter iter;
     gpointer value;
 
+    if (busy)
+        *busy = FALSE;
     if (flags & ~(unsigned int)FILTER_ALL) {
         xvmConfError(error, VIR_ERR_INVALID_ARG,
                      _("unsupported flags (0x%x) in function %s"),
@@ -449,7 +522,8 @@ xvmDomainListExport(xvmDomainList *doms, unsigned int flags, GError **error)
 
     /* References under the list lock, filters under each object's lock
      * afterwards (lock order). */
-    g_rw_lock_reader_lock(&doms->lock);
+    if (!read_lock(doms, busy))
+        return NULL;
     all = g_ptr_array_new_full(g_hash_table_size(doms->by_uuid),
                                (GDestroyNotify)xvmDomainObjUnref);
     g_hash_table_iter_init(&iter, doms->by_uuid);
@@ -461,13 +535,31 @@ xvmDomainListExport(xvmDomainList *doms, unsigned int flags, GError **error)
     for (guint i = 0; i < all->len; i++) {
         xvmDomainObj *obj = g_ptr_array_index(all, i);
 
-        xvmDomainObjLock(obj);
+        if (!busy) {
+            xvmDomainObjLock(obj);
+        } else if (!xvmDomainObjTryLock(obj)) {
+            *busy = TRUE;
+            return NULL;
+        }
         if (!obj->removing && matches_filter(obj, flags))
             g_ptr_array_add(result, xvmDomainObjRef(obj));
         xvmDomainObjUnlock(obj);
     }
     g_ptr_array_sort(result, compare_by_name);
-    return result;
+    return g_steal_pointer(&result);
+}
+
+GPtrArray *
+xvmDomainListExport(xvmDomainList *doms, unsigned int flags, GError **error)
+{
+    return export(doms, flags, NULL, error);
+}
+
+GPtrArray *
+xvmDomainListTryExport(xvmDomainList *doms, unsigned int flags, gboolean *busy,
+                       GError **error)
+{
+    return export(doms, flags, busy, error);
 }
 
 guint

@@ -86,6 +86,17 @@ xvmDomainObj *xvmDomainListFindByUUID(xvmDomainList *doms, const xvmUuid *uuid,
 xvmDomainObj *xvmDomainListFindByID(xvmDomainList *doms, int domid,
                                     GError **error);
 
+/* The same for the main loop, which must never wait: when the list or
+ * the object is locked by another thread they give up at once and return
+ * NULL with *busy set, *error untouched (look again where waiting is
+ * allowed). Otherwise *busy is FALSE and they answer as above. */
+xvmDomainObj *xvmDomainListTryFindByName(xvmDomainList *doms, const char *name,
+                                         gboolean *busy, GError **error);
+xvmDomainObj *xvmDomainListTryFindByUUID(xvmDomainList *doms, const xvmUuid *uuid,
+                                         gboolean *busy, GError **error);
+xvmDomainObj *xvmDomainListTryFindByID(xvmDomainList *doms, int domid,
+                                       gboolean *busy, GError **error);
+
 /* The object (locked by the caller) is now running as hypervisor domain
  * `domid` in `state`/`reason` (not SHUTOFF). Needs a live definition
  * (xvmDomainObjPrepareLiveDef or ADD_LIVE), sets its id, indexes the
@@ -122,6 +133,10 @@ gboolean xvmDomainListSetInactive(xvmDomainList *doms, xvmDomainObj *obj,
  * its references. */
 GPtrArray *xvmDomainListExport(xvmDomainList *doms, unsigned int flags,
                                GError **error);
+/* The same for the main loop: NULL with *busy set (*error untouched) as
+ * soon as a lock it needs is held by another thread. */
+GPtrArray *xvmDomainListTryExport(xvmDomainList *doms, unsigned int flags,
+                                  gboolean *busy, GError **error);
 
 /* virConnectNumOfDomains / NumOfDefinedDomains: constant time. */
 guint xvmDomainListCount(xvmDomainList *doms, gboolean active);

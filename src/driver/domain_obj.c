@@ -58,6 +58,12 @@ xvmDomainObjLock(xvmDomainObj *obj)
     g_mutex_lock(&obj->lock);
 }
 
+gboolean
+xvmDomainObjTryLock(xvmDomainObj *obj)
+{
+    return g_mutex_trylock(&obj->lock);
+}
+
 void
 xvmDomainObjUnlock(xvmDomainObj *obj)
 {

@@ -93,6 +93,8 @@ void xvmDomainObjUnref(xvmDomainObj *obj);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainObj, xvmDomainObjUnref)
 
 void xvmDomainObjLock(xvmDomainObj *obj);
+/* The lock if it is free at once (the main loop, which never waits). */
+gboolean xvmDomainObjTryLock(xvmDomainObj *obj);
 void xvmDomainObjUnlock(xvmDomainObj *obj);
 /* End of an operation on an object returned locked and referenced by a
  * lookup: unlock, drop the reference, *obj = NULL. NULL-safe. */

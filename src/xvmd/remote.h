@@ -15,7 +15,11 @@
  * Every procedure that touches the driver's objects, files, xenstore or
  * the hypervisor is RPC_PROC_SLOW (object locks and jobs may wait; the
  * loop never does); lookups and destroy also RPC_PROC_PRIORITY, so that
- * they never queue behind slow starts.
+ * they never queue behind slow starts. Lookups, listing and the queries
+ * that answer from memory are RPC_PROC_TRY_LOOP as well: answered on the
+ * loop when every lock they need is free at once (try-locks only), on a
+ * priority worker otherwise, or when they need the hypervisor or
+ * xenstore (info and the live XML of a running domain).
  */
 #ifndef XVMD_REMOTE_H
 #define XVMD_REMOTE_H
@@ -51,6 +55,12 @@ void xvmd_domain_ref_obj(remote_nonnull_domain *out, const xvmDomainObj *obj);
  * VIR_ERR_NO_DOMAIN "no domain with matching uuid 'U' (NAME)". */
 xvmDomainObj *xvmd_domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
 			      GError **err);
+/* The same from the handler of call. On the main loop (the first try of
+ * an RPC_PROC_TRY_LOOP procedure) it never waits: a domain (or the list)
+ * locked by another thread defers the call to a worker (NULL, *err
+ * unset, rpc_request_defer()), and the handler returns false. */
+xvmDomainObj *xvmd_domain_get_for(rpc_request *call, xvmDriver *drv,
+				  const remote_nonnull_domain *dom, GError **err);
 
 /* VIR_ERR_INVALID_ARG "unsupported flags (0x..) in function API" unless
  * flags only holds bits of known. */

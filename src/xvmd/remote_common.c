@@ -3,6 +3,7 @@
 #include <glib/gi18n.h>
 
 #include "remote.h"
+#include "request.h"
 
 void xvmd_domain_ref(remote_nonnull_domain *out, const char *name,
 		     const xvmUuid *uuid, int id)
@@ -18,15 +19,16 @@ void xvmd_domain_ref_obj(remote_nonnull_domain *out, const xvmDomainObj *obj)
 	xvmd_domain_ref(out, obj->name, &obj->uuid, obj->domid);
 }
 
-xvmDomainObj *xvmd_domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
-			      GError **err)
+static xvmDomainObj *domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
+				gboolean *busy, GError **err)
 {
 	xvmUuid uuid;
 	xvmDomainObj *obj;
 
 	memcpy(&uuid, dom->uuid, sizeof(uuid));
-	obj = xvmDomainListFindByUUID(drv->domains, &uuid, NULL);
-	if (!obj) {
+	obj = busy ? xvmDomainListTryFindByUUID(drv->domains, &uuid, busy, NULL)
+		   : xvmDomainListFindByUUID(drv->domains, &uuid, NULL);
+	if (!obj && !(busy && *busy)) {
 		char buf[XVM_UUID_STRING_BUFLEN];
 
 		xvmUuidFormat(&uuid, buf);
@@ -35,6 +37,26 @@ xvmDomainObj *xvmd_domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
 			     _("no domain with matching uuid '%s' (%s)"),
 			     buf, dom->name);
 	}
+	return obj;
+}
+
+xvmDomainObj *xvmd_domain_get(xvmDriver *drv, const remote_nonnull_domain *dom,
+			      GError **err)
+{
+	return domain_get(drv, dom, NULL, err);
+}
+
+xvmDomainObj *xvmd_domain_get_for(rpc_request *call, xvmDriver *drv,
+				  const remote_nonnull_domain *dom, GError **err)
+{
+	gboolean busy = FALSE;
+	xvmDomainObj *obj;
+
+	if (!rpc_request_on_loop(call))
+		return domain_get(drv, dom, NULL, err);
+	obj = domain_get(drv, dom, &busy, err);
+	if (busy)
+		rpc_request_defer(call);
 	return obj;
 }
 

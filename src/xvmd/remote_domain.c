@@ -4,7 +4,11 @@
  *
  * Handlers run on workers (RPC_PROC_SLOW): they take object locks, and
  * undefine and autostart take the domain's job. Queries never wait for a
- * job, so they run on the priority workers with lookups.
+ * job, so they run on the priority workers with lookups; and since they
+ * mostly answer from memory, they are tried on the loop first
+ * (RPC_PROC_TRY_LOOP): there they only try-lock (xvmd_domain_get_for,
+ * the list's Try functions) and defer to a worker whatever would wait
+ * (a busy lock, the hypervisor, xenstore).
  */
 #include <errno.h>
 #include <string.h>
@@ -22,11 +26,12 @@
 #define CONN RPC_PROC_NEEDS_CONN
 #define SLOW RPC_PROC_SLOW
 #define PRIO (RPC_PROC_SLOW | RPC_PROC_PRIORITY)
+#define LOOP (PRIO | RPC_PROC_TRY_LOOP)
 
 /* Each handler's domain: looked up from its first argument, released
  * at the end of the handler. */
 #define GET_DOMAIN(drv, ref, obj, err) \
-	g_autoptr(xvmDomainObjLocked) obj = xvmd_domain_get(drv, ref, err); \
+	g_autoptr(xvmDomainObjLocked) obj = xvmd_domain_get_for(call, drv, ref, err); \
 	if (!obj) \
 		return false
 
@@ -61,8 +66,14 @@ static bool list_all_domains(rpc_request *call, void *args_, void *ret_, GError 
 	remote_connect_list_all_domains_args *args = args_;
 	remote_connect_list_all_domains_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
-	g_autoptr(GPtrArray) doms = xvmDomainListExport(drv->domains, args->flags, err);
+	bool on_loop = rpc_request_on_loop(call);
+	gboolean busy = FALSE;
+	g_autoptr(GPtrArray) doms = on_loop ?
+		xvmDomainListTryExport(drv->domains, args->flags, &busy, err) :
+		xvmDomainListExport(drv->domains, args->flags, err);
 
+	if (busy)
+		return rpc_request_defer(call);
 	if (!doms)
 		return false;
 	if (doms->len > REMOTE_DOMAIN_LIST_MAX) {
@@ -80,7 +91,10 @@ static bool list_all_domains(rpc_request *call, void *args_, void *ret_, GError 
 		xvmDomainObj *obj = g_ptr_array_index(doms, i);
 
 		/* domid: either lock suffices (domain_obj.h). */
-		xvmDomainObjLock(obj);
+		if (!on_loop)
+			xvmDomainObjLock(obj);
+		else if (!xvmDomainObjTryLock(obj))
+			return rpc_request_defer(call);
 		xvmd_domain_ref_obj(&ret->domains.domains_val[i], obj);
 		xvmDomainObjUnlock(obj);
 	}
@@ -139,8 +153,13 @@ static bool list_defined_domains(rpc_request *call, void *args_, void *ret_, GEr
 
 /* ---- lookups ------------------------------------------------------------ */
 
-static bool lookup_done(xvmDomainObj *obj, remote_nonnull_domain *out)
+/* A lookup's object (or NULL with *err, or busy on the loop: deferred)
+ * into the reply. */
+static bool lookup_done(rpc_request *call, xvmDomainObj *obj, gboolean busy,
+			remote_nonnull_domain *out)
 {
+	if (busy)
+		return rpc_request_defer(call);
 	if (!obj)
 		return false;
 	xvmd_domain_ref_obj(out, obj);
@@ -153,8 +172,12 @@ static bool lookup_by_name(rpc_request *call, void *args_, void *ret_, GError **
 	remote_domain_lookup_by_name_args *args = args_;
 	remote_domain_lookup_by_name_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
+	gboolean busy = FALSE;
+	xvmDomainObj *obj = rpc_request_on_loop(call) ?
+		xvmDomainListTryFindByName(drv->domains, args->name, &busy, err) :
+		xvmDomainListFindByName(drv->domains, args->name, err);
 
-	return lookup_done(xvmDomainListFindByName(drv->domains, args->name, err), &ret->dom);
+	return lookup_done(call, obj, busy, &ret->dom);
 }
 
 static bool lookup_by_uuid(rpc_request *call, void *args_, void *ret_, GError **err)
@@ -162,10 +185,15 @@ static bool lookup_by_uuid(rpc_request *call, void *args_, void *ret_, GError **
 	remote_domain_lookup_by_uuid_args *args = args_;
 	remote_domain_lookup_by_uuid_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
+	gboolean busy = FALSE;
 	xvmUuid uuid;
+	xvmDomainObj *obj;
 
 	memcpy(&uuid, args->uuid, sizeof(uuid));
-	return lookup_done(xvmDomainListFindByUUID(drv->domains, &uuid, err), &ret->dom);
+	obj = rpc_request_on_loop(call) ?
+		xvmDomainListTryFindByUUID(drv->domains, &uuid, &busy, err) :
+		xvmDomainListFindByUUID(drv->domains, &uuid, err);
+	return lookup_done(call, obj, busy, &ret->dom);
 }
 
 static bool lookup_by_id(rpc_request *call, void *args_, void *ret_, GError **err)
@@ -173,8 +201,12 @@ static bool lookup_by_id(rpc_request *call, void *args_, void *ret_, GError **er
 	remote_domain_lookup_by_id_args *args = args_;
 	remote_domain_lookup_by_id_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
+	gboolean busy = FALSE;
+	xvmDomainObj *obj = rpc_request_on_loop(call) ?
+		xvmDomainListTryFindByID(drv->domains, args->id, &busy, err) :
+		xvmDomainListFindByID(drv->domains, args->id, err);
 
-	return lookup_done(xvmDomainListFindByID(drv->domains, args->id, err), &ret->dom);
+	return lookup_done(call, obj, busy, &ret->dom);
 }
 
 /* ---- queries ------------------------------------------------------------ */
@@ -214,6 +246,9 @@ static bool get_info(rpc_request *call, void *args_, void *ret_, GError **err)
 	ret->memory = def->current_memory ? def->current_memory : def->memory;
 	if (domid < 0)
 		return true;
+	/* The hypervisor's figures: a hypercall, or a simhv round trip. */
+	if (rpc_request_on_loop(call))
+		return rpc_request_defer(call);
 	xvmDomainObjUnlock(obj);
 	if (!hv_info(drv, domid, obj->name, &info, err)) {
 		xvmDomainObjLock(obj);
@@ -342,6 +377,16 @@ static bool get_autostart(rpc_request *call, void *args_, void *ret_, GError **e
 
 /* ---- the XML ------------------------------------------------------------ */
 
+/* Whether the live definition of obj (locked) still lacks the console's
+ * pty, which fill_console_tty() looks for in xenstore. */
+static bool console_tty_missing(const xvmDomainObj *obj)
+{
+	const xvmDomainDef *def = obj->live_def;
+
+	return obj->domid > XVM_DOMID_HOST && def && def->consoles->len > 0 &&
+	       !((xvmDomainChrDef *)g_ptr_array_index(def->consoles, 0))->tty;
+}
+
 /* The console's pty, as the console daemon publishes it in xenstore, into
  * the live definition of obj (locked; the lock is dropped meanwhile). A
  * console not published yet stays without one. */
@@ -354,8 +399,7 @@ static void fill_console_tty(xvmDriver *drv, xvmDomainObj *obj)
 	g_autofree char *path = NULL, *tty = NULL;
 	xvmDomainChrDef *con;
 
-	if (domid <= XVM_DOMID_HOST || !def || def->consoles->len == 0 ||
-	    ((xvmDomainChrDef *)g_ptr_array_index(def->consoles, 0))->tty)
+	if (!console_tty_missing(obj))
 		return;
 	xvmDomainObjUnlock(obj);
 	path = g_strdup_printf("/local/domain/%d/console/tty", domid);
@@ -396,8 +440,12 @@ static bool get_xml_desc(rpc_request *call, void *args_, void *ret_, GError **er
 	if ((args->flags & VIR_DOMAIN_XML_INACTIVE) && obj->persistent_def) {
 		def = obj->persistent_def;
 	} else {
-		if (xvmDomainObjIsActive(obj))
+		if (xvmDomainObjIsActive(obj) && console_tty_missing(obj)) {
+			/* A xenstore read. */
+			if (rpc_request_on_loop(call))
+				return rpc_request_defer(call);
 			fill_console_tty(drv, obj);
+		}
 		def = xvmDomainObjGetDef(obj);
 	}
 	ret->xml = xvmDomainDefFormat(def, args->flags & (VIR_DOMAIN_XML_SECURE |
@@ -535,7 +583,7 @@ static bool set_autostart(rpc_request *call, void *args_, void *ret, GError **er
 static const rpc_procedure domain_procs[] = {
 	{ REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, "virConnectListAllDomains",
 	  RPC_XDR(remote_connect_list_all_domains_args),
-	  RPC_XDR(remote_connect_list_all_domains_ret), list_all_domains, RO | CONN | PRIO },
+	  RPC_XDR(remote_connect_list_all_domains_ret), list_all_domains, RO | CONN | LOOP },
 	{ REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, "virConnectNumOfDomains",
 	  RPC_XDR_NONE, RPC_XDR(remote_connect_num_of_domains_ret), num_of_domains,
 	  RO | CONN | PRIO },
@@ -551,48 +599,48 @@ static const rpc_procedure domain_procs[] = {
 	  RO | CONN | PRIO },
 	{ REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, "virDomainLookupByName",
 	  RPC_XDR(remote_domain_lookup_by_name_args), RPC_XDR(remote_domain_lookup_by_name_ret),
-	  lookup_by_name, RO | CONN | PRIO },
+	  lookup_by_name, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, "virDomainLookupByUUID",
 	  RPC_XDR(remote_domain_lookup_by_uuid_args), RPC_XDR(remote_domain_lookup_by_uuid_ret),
-	  lookup_by_uuid, RO | CONN | PRIO },
+	  lookup_by_uuid, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_LOOKUP_BY_ID, "virDomainLookupByID",
 	  RPC_XDR(remote_domain_lookup_by_id_args), RPC_XDR(remote_domain_lookup_by_id_ret),
-	  lookup_by_id, RO | CONN | PRIO },
+	  lookup_by_id, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_INFO, "virDomainGetInfo",
 	  RPC_XDR(remote_domain_get_info_args), RPC_XDR(remote_domain_get_info_ret),
-	  get_info, RO | CONN | PRIO },
+	  get_info, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_STATE, "virDomainGetState",
 	  RPC_XDR(remote_domain_get_state_args), RPC_XDR(remote_domain_get_state_ret),
-	  get_state, RO | CONN | PRIO },
+	  get_state, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_OS_TYPE, "virDomainGetOSType",
 	  RPC_XDR(remote_domain_get_os_type_args), RPC_XDR(remote_domain_get_os_type_ret),
-	  get_os_type, RO | CONN | PRIO },
+	  get_os_type, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_MAX_MEMORY, "virDomainGetMaxMemory",
 	  RPC_XDR(remote_domain_get_max_memory_args), RPC_XDR(remote_domain_get_max_memory_ret),
-	  get_max_memory, RO | CONN | PRIO },
+	  get_max_memory, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_IS_ACTIVE, "virDomainIsActive",
 	  RPC_XDR(remote_domain_is_active_args), RPC_XDR(remote_domain_is_active_ret),
-	  is_active, RO | CONN | PRIO },
+	  is_active, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_IS_PERSISTENT, "virDomainIsPersistent",
 	  RPC_XDR(remote_domain_is_persistent_args), RPC_XDR(remote_domain_is_persistent_ret),
-	  is_persistent, RO | CONN | PRIO },
+	  is_persistent, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_IS_UPDATED, "virDomainIsUpdated",
 	  RPC_XDR(remote_domain_is_updated_args), RPC_XDR(remote_domain_is_updated_ret),
-	  is_updated, RO | CONN | PRIO },
+	  is_updated, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage",
 	  RPC_XDR(remote_domain_has_managed_save_image_args),
 	  RPC_XDR(remote_domain_has_managed_save_image_ret), has_managed_save_image,
-	  RO | CONN | PRIO },
+	  RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_SCHEDULER_TYPE, "virDomainGetSchedulerType",
 	  RPC_XDR(remote_domain_get_scheduler_type_args),
 	  RPC_XDR(remote_domain_get_scheduler_type_ret), get_scheduler_type,
-	  RO | CONN | PRIO },
+	  RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_AUTOSTART, "virDomainGetAutostart",
 	  RPC_XDR(remote_domain_get_autostart_args), RPC_XDR(remote_domain_get_autostart_ret),
-	  get_autostart, RO | CONN | PRIO },
+	  get_autostart, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc",
 	  RPC_XDR(remote_domain_get_xml_desc_args), RPC_XDR(remote_domain_get_xml_desc_ret),
-	  get_xml_desc, RO | CONN | PRIO },
+	  get_xml_desc, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_DEFINE_XML, "virDomainDefineXML",
 	  RPC_XDR(remote_domain_define_xml_args), RPC_XDR(remote_domain_define_xml_ret),
 	  define_xml, CONN | SLOW },

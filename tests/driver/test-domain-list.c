@@ -443,6 +443,92 @@ test_remove_while_referenced(void)
     xvmDomainObjUnref(worker);
 }
 
+/* The main loop's lookups: a busy object or list gives up at once
+ * (busy, no error, no reference kept); otherwise they answer as the
+ * waiting ones do. */
+static void
+test_try_lookups(void)
+{
+    g_autoptr(xvmDomainList) doms = xvmDomainListNew();
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GPtrArray) all = NULL;
+    xvmDomainObj *a = define(doms, "alpha", NULL);
+    xvmDomainObj *b = define(doms, "beta", NULL);
+    xvmDomainObj *found;
+    xvmUuid uuid_a = a->uuid;
+    gboolean busy = TRUE;
+    gint refs;
+
+    start(doms, a, 7);
+    xvmDomainObjUnlock(a);
+    xvmDomainObjUnlock(b);
+
+    /* Free: found, locked and referenced. */
+    found = xvmDomainListTryFindByName(doms, "alpha", &busy, &err);
+    g_assert_no_error(err);
+    g_assert_false(busy);
+    g_assert_true(found == a);
+    xvmDomainObjEndAPI(&found);
+    busy = TRUE;
+    found = xvmDomainListTryFindByID(doms, 7, &busy, &err);
+    g_assert_true(found == a && !busy);
+    xvmDomainObjEndAPI(&found);
+    busy = TRUE;
+    found = xvmDomainListTryFindByUUID(doms, &uuid_a, &busy, &err);
+    g_assert_true(found == a && !busy);
+    xvmDomainObjEndAPI(&found);
+    g_assert_no_error(err);
+
+    /* Absent: not busy, libvirt's error. */
+    g_assert_null(xvmDomainListTryFindByName(doms, "gamma", &busy, &err));
+    g_assert_false(busy);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_NO_DOMAIN);
+    g_assert_cmpstr(err->message, ==, "no domain with matching name 'gamma'");
+    g_clear_error(&err);
+    g_assert_null(xvmDomainListTryFindByID(doms, 8, &busy, &err));
+    g_assert_false(busy);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_NO_DOMAIN);
+    g_clear_error(&err);
+
+    /* alpha locked by someone else (a define writing its file): every
+     * way to it is busy, with no error and no reference left behind. */
+    xvmDomainObjLock(a);
+    refs = g_atomic_int_get(&a->refs);
+    g_assert_null(xvmDomainListTryFindByName(doms, "alpha", &busy, &err));
+    g_assert_true(busy);
+    busy = FALSE;
+    g_assert_null(xvmDomainListTryFindByUUID(doms, &uuid_a, &busy, &err));
+    g_assert_true(busy);
+    busy = FALSE;
+    g_assert_null(xvmDomainListTryFindByID(doms, 7, &busy, &err));
+    g_assert_true(busy);
+    busy = FALSE;
+    g_assert_null(xvmDomainListTryExport(doms, 0, &busy, &err));
+    g_assert_true(busy);
+    g_assert_no_error(err);
+    g_assert_cmpint(g_atomic_int_get(&a->refs), ==, refs);
+    /* beta is not. */
+    found = xvmDomainListTryFindByName(doms, "beta", &busy, &err);
+    g_assert_true(found == b && !busy);
+    xvmDomainObjEndAPI(&found);
+    /* Bad flags are an error, not busy. */
+    g_assert_null(xvmDomainListTryExport(doms, 1u << 30, &busy, &err));
+    g_assert_false(busy);
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    xvmDomainObjUnlock(a);
+
+    all = xvmDomainListTryExport(doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE, &busy, &err);
+    g_assert_no_error(err);
+    g_assert_false(busy);
+    g_assert_cmpuint(all->len, ==, 1);
+    g_assert_true(g_ptr_array_index(all, 0) == b);
+    g_clear_pointer(&all, g_ptr_array_unref);
+    all = xvmDomainListTryExport(doms, 0, &busy, &err);
+    g_assert_cmpuint(all->len, ==, 2);
+    g_assert_true(g_ptr_array_index(all, 0) == a && g_ptr_array_index(all, 1) == b);
+}
+
 /* ---- jobs ----------------------------------------------------------------- */
 
 typedef struct {
@@ -837,6 +923,7 @@ main(int argc, char **argv)
                     test_define_transient_then_undefine);
     g_test_add_func("/driver/list/active-bookkeeping", test_active_bookkeeping);
     g_test_add_func("/driver/list/remove-while-referenced", test_remove_while_referenced);
+    g_test_add_func("/driver/list/try-lookups", test_try_lookups);
     g_test_add_func("/driver/job/timeout", test_job_timeout);
     g_test_add_func("/driver/job/wait", test_job_wait);
     g_test_add_func("/driver/job/removed-while-waiting", test_job_removed_while_waiting);
