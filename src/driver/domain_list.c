@@ -8,6 +8,8 @@
  *     own immutable `uuid` and `name`.
  *   - An object is in by_domid under key domid iff its domid >= 0.
  *   - by_domid's size is the number of active domains.
+ *   - by_order holds exactly the objects of by_name (borrowed), sorted by
+ *     name (strcmp): listing walks it and never sorts.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -23,7 +25,26 @@ struct _xvmDomainList {
     GHashTable *by_uuid;     /* const xvmUuid * -> xvmDomainObj * (owned ref) */
     GHashTable *by_name;     /* const char *    -> xvmDomainObj * */
     GHashTable *by_domid;    /* GINT_TO_POINTER(domid) -> xvmDomainObj * */
+    GPtrArray *by_order;     /* xvmDomainObj *, by name */
 };
+
+/* Where an object named `name` is, or would go, in by_order. */
+static guint
+order_index(xvmDomainList *doms, const char *name)
+{
+    guint lo = 0, hi = doms->by_order->len;
+
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const xvmDomainObj *o = g_ptr_array_index(doms->by_order, mid);
+
+        if (strcmp(o->name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
 
 static guint
 uuid_hash(gconstpointer key)
@@ -52,6 +73,7 @@ xvmDomainListNew(void)
                                           (GDestroyNotify)xvmDomainObjUnref);
     doms->by_name = g_hash_table_new(g_str_hash, g_str_equal);
     doms->by_domid = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doms->by_order = g_ptr_array_new();
     return doms;
 }
 
@@ -60,6 +82,7 @@ xvmDomainListFree(xvmDomainList *doms)
 {
     if (!doms)
         return;
+    g_ptr_array_unref(doms->by_order);
     g_hash_table_destroy(doms->by_domid);
     g_hash_table_destroy(doms->by_name);
     g_hash_table_destroy(doms->by_uuid);
@@ -294,6 +317,7 @@ xvmDomainListAdd(xvmDomainList *doms, xvmDomainDef **def, unsigned int flags,
 
     g_hash_table_insert(doms->by_uuid, &obj->uuid, xvmDomainObjRef(obj));  /* list's */
     g_hash_table_insert(doms->by_name, obj->name, obj);
+    g_ptr_array_insert(doms->by_order, (gint)order_index(doms, obj->name), obj);
     g_rw_lock_writer_unlock(&doms->lock);
     return obj;                                                 /* caller's ref */
 }
@@ -302,8 +326,13 @@ xvmDomainListAdd(xvmDomainList *doms, xvmDomainDef **def, unsigned int flags,
 static void
 remove_locked(xvmDomainList *doms, xvmDomainObj *obj)
 {
+    guint at;
+
     if (g_hash_table_lookup(doms->by_uuid, &obj->uuid) != obj)
         return;
+    at = order_index(doms, obj->name);
+    g_assert(at < doms->by_order->len && g_ptr_array_index(doms->by_order, at) == obj);
+    g_ptr_array_remove_index(doms->by_order, at);
     if (obj->domid >= 0)
         g_hash_table_remove(doms->by_domid, GINT_TO_POINTER(obj->domid));
     g_hash_table_remove(doms->by_name, obj->name);
@@ -493,23 +522,15 @@ matches_filter(const xvmDomainObj *obj, unsigned int flags)
     return (flags & state_flag) != 0;
 }
 
-static gint
-compare_by_name(gconstpointer a, gconstpointer b)
-{
-    const xvmDomainObj *x = *(xvmDomainObj *const *)a;
-    const xvmDomainObj *y = *(xvmDomainObj *const *)b;
-
-    return strcmp(x->name, y->name);
-}
-
-/* busy NULL: may wait; else never does (xvmDomainListTryExport). */
+/* busy NULL: may wait; else never does. ids: see xvmDomainListExportFull. */
 static GPtrArray *
-export(xvmDomainList *doms, unsigned int flags, gboolean *busy, GError **error)
+export(xvmDomainList *doms, unsigned int flags, GArray **ids, gboolean *busy,
+       GError **error)
 {
-    g_autoptr(GPtrArray) all = NULL;
     g_autoptr(GPtrArray) result = NULL;
-    GHashTableIter iter;
-    gpointer value;
+    g_autoptr(GArray) domids = NULL;
+    xvmDomainObj **all;
+    guint n;
 
     if (busy)
         *busy = FALSE;
@@ -520,46 +541,57 @@ export(xvmDomainList *doms, unsigned int flags, gboolean *busy, GError **error)
         return NULL;
     }
 
-    /* References under the list lock, filters under each object's lock
-     * afterwards (lock order). */
+    /* References under the list lock, in name order; filters under each
+     * object's lock afterwards (lock order). */
     if (!read_lock(doms, busy))
         return NULL;
-    all = g_ptr_array_new_full(g_hash_table_size(doms->by_uuid),
-                               (GDestroyNotify)xvmDomainObjUnref);
-    g_hash_table_iter_init(&iter, doms->by_uuid);
-    while (g_hash_table_iter_next(&iter, NULL, &value))
-        g_ptr_array_add(all, xvmDomainObjRef(value));
+    n = doms->by_order->len;
+    all = g_new(xvmDomainObj *, MAX(n, 1));
+    for (guint i = 0; i < n; i++)
+        all[i] = xvmDomainObjRef(g_ptr_array_index(doms->by_order, i));
     g_rw_lock_reader_unlock(&doms->lock);
 
-    result = g_ptr_array_new_full(all->len, (GDestroyNotify)xvmDomainObjUnref);
-    for (guint i = 0; i < all->len; i++) {
-        xvmDomainObj *obj = g_ptr_array_index(all, i);
+    result = g_ptr_array_new_full(n, (GDestroyNotify)xvmDomainObjUnref);
+    if (ids)
+        domids = g_array_sized_new(FALSE, FALSE, sizeof(int), n);
+    for (guint i = 0; i < n; i++) {
+        xvmDomainObj *obj = all[i];
 
         if (!busy) {
             xvmDomainObjLock(obj);
         } else if (!xvmDomainObjTryLock(obj)) {
             *busy = TRUE;
+            for (; i < n; i++)
+                xvmDomainObjUnref(all[i]);
+            g_free(all);
             return NULL;
         }
-        if (!obj->removing && matches_filter(obj, flags))
-            g_ptr_array_add(result, xvmDomainObjRef(obj));
-        xvmDomainObjUnlock(obj);
+        if (!obj->removing && matches_filter(obj, flags)) {
+            if (domids)
+                g_array_append_val(domids, obj->domid);
+            g_ptr_array_add(result, obj);       /* the reference moves */
+            obj = NULL;
+        }
+        xvmDomainObjUnlock(all[i]);
+        xvmDomainObjUnref(obj);
     }
-    g_ptr_array_sort(result, compare_by_name);
+    g_free(all);
+    if (ids)
+        *ids = g_steal_pointer(&domids);
     return g_steal_pointer(&result);
 }
 
 GPtrArray *
 xvmDomainListExport(xvmDomainList *doms, unsigned int flags, GError **error)
 {
-    return export(doms, flags, NULL, error);
+    return export(doms, flags, NULL, NULL, error);
 }
 
 GPtrArray *
-xvmDomainListTryExport(xvmDomainList *doms, unsigned int flags, gboolean *busy,
-                       GError **error)
+xvmDomainListExportFull(xvmDomainList *doms, unsigned int flags, GArray **ids,
+                        gboolean *busy, GError **error)
 {
-    return export(doms, flags, busy, error);
+    return export(doms, flags, ids, busy, error);
 }
 
 guint
@@ -605,32 +637,21 @@ xvmDomainListGetActiveIDs(xvmDomainList *doms, guint max)
     return ids;
 }
 
-static gint
-compare_str(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 GStrv
 xvmDomainListGetInactiveNames(xvmDomainList *doms, guint max)
 {
-    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter iter;
-    gpointer value;
+    GPtrArray *names = g_ptr_array_new();
 
+    /* Already in name order: the first `max`, not any `max`. */
     g_rw_lock_reader_lock(&doms->lock);
-    g_hash_table_iter_init(&iter, doms->by_name);
-    while (g_hash_table_iter_next(&iter, NULL, &value)) {
-        const xvmDomainObj *obj = value;
+    for (guint i = 0; i < doms->by_order->len && names->len < max; i++) {
+        const xvmDomainObj *obj = g_ptr_array_index(doms->by_order, i);
 
         if (obj->domid < 0)               /* readable under the list lock */
             g_ptr_array_add(names, g_strdup(obj->name));
     }
     g_rw_lock_reader_unlock(&doms->lock);
 
-    g_ptr_array_sort(names, compare_str);
-    if (names->len > max)
-        g_ptr_array_set_size(names, max);
     g_ptr_array_add(names, NULL);
-    return (GStrv)g_ptr_array_free(g_steal_pointer(&names), FALSE);
+    return (GStrv)g_ptr_array_free(names, FALSE);
 }

@@ -133,10 +133,12 @@ gboolean xvmDomainListSetInactive(xvmDomainList *doms, xvmDomainObj *obj,
  * its references. */
 GPtrArray *xvmDomainListExport(xvmDomainList *doms, unsigned int flags,
                                GError **error);
-/* The same for the main loop: NULL with *busy set (*error untouched) as
- * soon as a lock it needs is held by another thread. */
-GPtrArray *xvmDomainListTryExport(xvmDomainList *doms, unsigned int flags,
-                                  gboolean *busy, GError **error);
+/* The same, and with ids non-NULL *ids: each returned object's domid
+ * when it was filtered (an int GArray, in the same order). With busy
+ * non-NULL it never waits (the main loop): NULL with *busy set, *error
+ * untouched, as soon as a lock it needs is held by another thread. */
+GPtrArray *xvmDomainListExportFull(xvmDomainList *doms, unsigned int flags,
+                                   GArray **ids, gboolean *busy, GError **error);
 
 /* virConnectNumOfDomains / NumOfDefinedDomains: constant time. */
 guint xvmDomainListCount(xvmDomainList *doms, gboolean active);

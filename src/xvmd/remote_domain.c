@@ -66,11 +66,11 @@ static bool list_all_domains(rpc_request *call, void *args_, void *ret_, GError 
 	remote_connect_list_all_domains_args *args = args_;
 	remote_connect_list_all_domains_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
-	bool on_loop = rpc_request_on_loop(call);
 	gboolean busy = FALSE;
-	g_autoptr(GPtrArray) doms = on_loop ?
-		xvmDomainListTryExport(drv->domains, args->flags, &busy, err) :
-		xvmDomainListExport(drv->domains, args->flags, err);
+	g_autoptr(GArray) ids = NULL;
+	g_autoptr(GPtrArray) doms =
+		xvmDomainListExportFull(drv->domains, args->flags, &ids,
+					rpc_request_on_loop(call) ? &busy : NULL, err);
 
 	if (busy)
 		return rpc_request_defer(call);
@@ -88,15 +88,11 @@ static bool list_all_domains(rpc_request *call, void *args_, void *ret_, GError 
 	ret->domains.domains_len = doms->len;
 	ret->domains.domains_val = g_new0(remote_nonnull_domain, MAX(doms->len, 1));
 	for (guint i = 0; i < doms->len; i++) {
-		xvmDomainObj *obj = g_ptr_array_index(doms, i);
+		const xvmDomainObj *obj = g_ptr_array_index(doms, i);
 
-		/* domid: either lock suffices (domain_obj.h). */
-		if (!on_loop)
-			xvmDomainObjLock(obj);
-		else if (!xvmDomainObjTryLock(obj))
-			return rpc_request_defer(call);
-		xvmd_domain_ref_obj(&ret->domains.domains_val[i], obj);
-		xvmDomainObjUnlock(obj);
+		/* name and uuid are immutable; the domid as it was listed. */
+		xvmd_domain_ref(&ret->domains.domains_val[i], obj->name, &obj->uuid,
+				g_array_index(ids, int, i));
 	}
 	return true;
 }

@@ -452,6 +452,7 @@ test_try_lookups(void)
     g_autoptr(xvmDomainList) doms = xvmDomainListNew();
     g_autoptr(GError) err = NULL;
     g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GArray) ids = NULL;
     xvmDomainObj *a = define(doms, "alpha", NULL);
     xvmDomainObj *b = define(doms, "beta", NULL);
     xvmDomainObj *found;
@@ -503,7 +504,7 @@ test_try_lookups(void)
     g_assert_null(xvmDomainListTryFindByID(doms, 7, &busy, &err));
     g_assert_true(busy);
     busy = FALSE;
-    g_assert_null(xvmDomainListTryExport(doms, 0, &busy, &err));
+    g_assert_null(xvmDomainListExportFull(doms, 0, NULL, &busy, &err));
     g_assert_true(busy);
     g_assert_no_error(err);
     g_assert_cmpint(g_atomic_int_get(&a->refs), ==, refs);
@@ -512,21 +513,30 @@ test_try_lookups(void)
     g_assert_true(found == b && !busy);
     xvmDomainObjEndAPI(&found);
     /* Bad flags are an error, not busy. */
-    g_assert_null(xvmDomainListTryExport(doms, 1u << 30, &busy, &err));
+    g_assert_null(xvmDomainListExportFull(doms, 1u << 30, NULL, &busy, &err));
     g_assert_false(busy);
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
     g_clear_error(&err);
     xvmDomainObjUnlock(a);
 
-    all = xvmDomainListTryExport(doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE, &busy, &err);
+    all = xvmDomainListExportFull(doms, VIR_CONNECT_LIST_DOMAINS_INACTIVE, NULL, &busy,
+                                  &err);
     g_assert_no_error(err);
     g_assert_false(busy);
     g_assert_cmpuint(all->len, ==, 1);
     g_assert_true(g_ptr_array_index(all, 0) == b);
     g_clear_pointer(&all, g_ptr_array_unref);
-    all = xvmDomainListTryExport(doms, 0, &busy, &err);
+    /* With the domids as listed. */
+    all = xvmDomainListExportFull(doms, 0, &ids, &busy, &err);
     g_assert_cmpuint(all->len, ==, 2);
     g_assert_true(g_ptr_array_index(all, 0) == a && g_ptr_array_index(all, 1) == b);
+    g_assert_cmpuint(ids->len, ==, 2);
+    g_assert_cmpint(g_array_index(ids, int, 0), ==, 7);
+    g_assert_cmpint(g_array_index(ids, int, 1), ==, -1);
+    /* The array's, the list's and ours (from define): none leaked. */
+    g_assert_cmpint(g_atomic_int_get(&b->refs), ==, 3);
+    xvmDomainObjUnref(a);
+    xvmDomainObjUnref(b);
 }
 
 /* ---- jobs ----------------------------------------------------------------- */
