@@ -305,9 +305,11 @@ xvmDomainConfigLoadAll(xvmDomainConfigStore *store, xvmDomainList *doms)
     g_autoptr(GPtrArray) names = scan_dir(store->state_dir);
     guint loaded = 0;
 
-    /* The links are read per domain; the scan only removes stale
-     * temporary files there. */
+    /* The links and images are read per domain; the scans only remove
+     * stale temporary files there (an image cut short by a crash during
+     * a managed save is as big as the guest's memory). */
     g_ptr_array_unref(scan_dir(store->autostart_dir));
+    g_ptr_array_unref(scan_dir(store->save_dir));
 
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);

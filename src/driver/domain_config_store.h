@@ -70,8 +70,8 @@ gboolean xvmDomainStatusDelete(xvmDomainConfigStore *store, const char *name,
  * domain, autostart from its link, has_managed_save from its image. A file that cannot be read or parsed,
  * whose <name> is not NAME, or that conflicts with one already loaded is
  * skipped with a warning (g_warning, naming file and reason); one bad file
- * never stops the others. Removes stale temporary files in STATE and
- * STATE/autostart. Returns how many domains were loaded. */
+ * never stops the others. Removes stale temporary files in STATE,
+ * STATE/autostart and STATE/save. Returns how many domains were loaded. */
 guint xvmDomainConfigLoadAll(xvmDomainConfigStore *store, xvmDomainList *doms);
 
 /* Daemon start, step 2: every RUN/NAME.xml, parsed (xvmDomainStatus*),

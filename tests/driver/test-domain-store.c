@@ -285,7 +285,12 @@ test_atomic_interrupted(Fixture *f, gconstpointer data)
     {
         g_autofree char *half = g_build_filename(f->state, "autostart",
                                                  "alpha.xml.tmp-Ab12Cd", NULL);
+        g_autofree char *image = g_build_filename(f->state, "save",
+                                                  "alpha.save.tmp-Ef34Gh", NULL);
+
         write_file(half, "garbage");
+        /* And a managed save image cut short. */
+        write_file(image, "LibvirtXlSave");
     }
     /* "Crash" here. */
     g_assert_cmpuint(driverTestCountTemps(f->state), ==, 1);
@@ -295,6 +300,7 @@ test_atomic_interrupted(Fixture *f, gconstpointer data)
         g_autoptr(xvmDomainList) loaded = NULL;
         g_autoptr(GPtrArray) statuses = NULL;
         g_autofree char *autostart_dir = g_build_filename(f->state, "autostart", NULL);
+        g_autofree char *save_dir = g_build_filename(f->state, "save", NULL);
         xvmDomainObj *back;
 
         g_assert_cmpstr(now, ==, old_xml);
@@ -304,6 +310,7 @@ test_atomic_interrupted(Fixture *f, gconstpointer data)
         xvmDomainObjEndAPI(&back);
         g_assert_cmpuint(driverTestCountTemps(f->state), ==, 0);
         g_assert_cmpuint(driverTestCountTemps(autostart_dir), ==, 0);
+        g_assert_cmpuint(driverTestCountTemps(save_dir), ==, 0);
         g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
 
         statuses = xvmDomainStatusLoadAll(f->store);
