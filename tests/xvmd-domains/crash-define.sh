@@ -130,7 +130,7 @@ while [ $round -lt "$ROUNDS" ]; do
 	/usr/bin/python3 "$DIR/killer.py" "$DIR/state" "$xvmd_pid" "$mode" >>"$DIR/kills.log" ||
 		fail "round $round: no kill"
 	wait "$xvmd_pid"
-	stack_pids=$(echo "$stack_pids" | sed "s/^$xvmd_pid //")
+	stack_forget "$xvmd_pid"
 	wait "$writer" || fail "round $round: the writer failed"
 	out=$(/usr/bin/python3 "$DIR/check.py" "$DIR") || fail "round $round, after the kill: $out"
 	case $out in *" 0 temporary") ;; *) temps_seen=$((temps_seen + 1)) ;; esac

@@ -62,7 +62,11 @@ xvmd_start() {
 xvmd_stop() {
 	kill "$xvmd_pid"
 	wait "$xvmd_pid" || fail "xvmd exited with $?"
-	stack_pids=$(echo "$stack_pids" | sed "s/^$xvmd_pid //")
+	stack_forget "$xvmd_pid"
 	rm -f "$DIR/xvmd.pid"
 	xvmd_pid=
+}
+# Takes a process the test stopped itself off the list stack_stop stops.
+stack_forget() {
+	stack_pids=$(echo " $stack_pids " | sed "s/ $1 / /; s/^ *//")
 }
