@@ -49,6 +49,49 @@ static bool positive(int n, const char *what, const char *api, GError **err)
 	return false;
 }
 
+/* ---- the host's CPUs ---------------------------------------------------- */
+
+/* virNodeGetCPUMap, which virsh vcpuinfo and vcpupin and python's
+ * virDomain.vcpus() ask first (libxl has none: virsh falls back to the
+ * node information, python fails). Every CPU the hypervisor reports is
+ * online. */
+static bool node_get_cpu_map(rpc_request *call, void *args_, void *ret_, GError **err)
+{
+	remote_node_get_cpu_map_args *args = args_;
+	remote_node_get_cpu_map_ret *ret = ret_;
+	xvmDriver *drv = rpc_request_data(call);
+	g_autoptr(GError) hv_err = NULL;
+	struct hv_physinfo phys;
+	hv_t *hv;
+	bool ok;
+
+	if (!xvmd_check_flags(args->flags, 0, "virNodeGetCPUMap", err) ||
+	    !(hv = xvmDriverHvAcquire(drv, err)))
+		return false;
+	ok = hv_physinfo(hv, &phys, &hv_err);
+	xvmDriverHvRelease(drv, hv);
+	if (!ok) {
+		xvmConfError(err, VIR_ERR_INTERNAL_ERROR, _("cannot read the host's CPUs: %s"),
+			     hv_err->message);
+		return false;
+	}
+	if (phys.nr_cpus > REMOTE_CPUMAP_MAX * 8) {
+		xvm_error_set(err, VIR_FROM_RPC, VIR_ERR_RPC, "%s", _("cpumap > REMOTE_CPUMAP_MAX"));
+		return false;
+	}
+	ret->ret = (int)phys.nr_cpus;
+	ret->online = phys.nr_cpus;
+	if (args->need_map) {
+		u_int len = (phys.nr_cpus + 7) / 8;
+
+		ret->cpumap.cpumap_len = len;
+		ret->cpumap.cpumap_val = g_malloc0(MAX(len, 1));
+		for (guint c = 0; c < phys.nr_cpus; c++)
+			ret->cpumap.cpumap_val[c / 8] |= (char)(1u << (c % 8));
+	}
+	return true;
+}
+
 /* ---- vCPUs -------------------------------------------------------------- */
 
 static bool set_vcpus_common(rpc_request *call, const remote_nonnull_domain *dom,
@@ -377,6 +420,9 @@ static bool set_sched_params_flags(rpc_request *call, void *args_, void *ret, GE
 }
 
 static const rpc_procedure resource_procs[] = {
+	{ REMOTE_PROC_NODE_GET_CPU_MAP, "virNodeGetCPUMap",
+	  RPC_XDR(remote_node_get_cpu_map_args), RPC_XDR(remote_node_get_cpu_map_ret),
+	  node_get_cpu_map, RO | CONN | PRIO },
 	{ REMOTE_PROC_DOMAIN_SET_VCPUS, "virDomainSetVcpus",
 	  RPC_XDR(remote_domain_set_vcpus_args), RPC_XDR_NONE, set_vcpus, CONN | SLOW },
 	{ REMOTE_PROC_DOMAIN_SET_VCPUS_FLAGS, "virDomainSetVcpusFlags",
