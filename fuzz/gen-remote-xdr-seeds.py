@@ -12,6 +12,8 @@ def string(s):
     b = s.encode()
     return u32(len(b)) + b + b"\0" * (-len(b) % 4)
 def opt(b): return u32(0) if b is None else u32(1) + b
+def opaque(b): return u32(len(b)) + b + b"\0" * (-len(b) % 4)
+def tp_uint(name, v): return string(name) + i32(2) + u32(v)
 UUID = bytes(range(16))
 def dom(name="g1", id_=-1): return string(name) + UUID + i32(id_)
 XML = "<domain type='xen'><name>g1</name></domain>"
@@ -57,6 +59,31 @@ seeds = [
     u32(2) + string("total") + u64(4 << 20) + string("free") + u64(3 << 20) + i32(2),
     u32(1) + u64(3 << 30),                                          # cells_free_memory_ret
     i32(5) + dom("g1", 3) + i32(2) + i32(0),                        # lifecycle msg
+    # vCPUs, memory, the credit scheduler
+    i32(1) + i32(1) + u32(0),                              # node_get_cpu_map
+    dom("g1", 3) + u32(2),                                 # set_vcpus
+    dom("g1", 3) + u32(2) + u32(1),                        # set_vcpus_flags
+    dom("g1", 3) + u32(4),                                 # get_vcpus_flags
+    dom("g1", 3),                                          # get_max_vcpus
+    dom("g1", 3) + i32(4) + i32(1),                        # get_vcpus
+    dom("g1", 3) + u32(1) + opaque(b"\x0c"),               # pin_vcpu
+    dom("g1", 3) + u32(1) + opaque(b"\x0c\x00") + u32(2),  # pin_vcpu_flags
+    dom("g1", 3) + i32(4) + i32(1) + u32(1),               # get_vcpu_pin_info
+    dom("g1", 3) + u64(262144),                            # set_max_memory
+    dom("g1", 3) + u64(65536),                             # set_memory
+    dom("g1", 3) + u64(65536) + u32(4),                    # set_memory_flags
+    dom("g1", 3) + i32(2),                                 # get_scheduler_parameters
+    dom("g1", 3) + i32(2) + u32(4),                        # ..._flags
+    dom("g1", 3) + u32(1) + tp_uint("weight", 512),        # set_scheduler_parameters
+    dom("g1", 3) + u32(2) + tp_uint("weight", 512) + tp_uint("cap", 50) + u32(1),
+    opaque(b"\x0f") + u32(4) + i32(4),                     # node_get_cpu_map_ret
+    u32(2) + u32(0) + i32(2) + u64(10**9) + i32(0) + u32(1) + i32(1) + u64(5) + i32(3)
+        + opaque(b"\x0f\x0c"),                             # get_vcpus_ret
+    opaque(b"\x0f\x0c") + i32(2),                          # get_vcpu_pin_info_ret
+    u32(7) + tp_uint("weight", 256) + string("i") + i32(1) + i32(-1)
+        + string("l") + i32(3) + u64(1) + string("ul") + i32(4) + u64(2)
+        + string("d") + i32(5) + struct.pack(">d", 0.5) + string("b") + i32(6) + i32(1)
+        + string("s") + i32(7) + string("text"),          # scheduler params ret
 ]
 os.makedirs(sys.argv[1], exist_ok=True)
 for i, s in enumerate(seeds):

@@ -81,6 +81,27 @@ static const struct {
 	T(remote_node_get_memory_stats_ret),
 	T(remote_node_get_cells_free_memory_ret),
 	T(remote_domain_event_callback_lifecycle_msg),
+	/* vCPUs, memory, the credit scheduler (typed parameters). */
+	T(remote_node_get_cpu_map_args),
+	T(remote_domain_set_vcpus_args),
+	T(remote_domain_set_vcpus_flags_args),
+	T(remote_domain_get_vcpus_flags_args),
+	T(remote_domain_get_max_vcpus_args),
+	T(remote_domain_get_vcpus_args),
+	T(remote_domain_pin_vcpu_args),
+	T(remote_domain_pin_vcpu_flags_args),
+	T(remote_domain_get_vcpu_pin_info_args),
+	T(remote_domain_set_max_memory_args),
+	T(remote_domain_set_memory_args),
+	T(remote_domain_set_memory_flags_args),
+	T(remote_domain_get_scheduler_parameters_args),
+	T(remote_domain_get_scheduler_parameters_flags_args),
+	T(remote_domain_set_scheduler_parameters_args),
+	T(remote_domain_set_scheduler_parameters_flags_args),
+	T(remote_node_get_cpu_map_ret),
+	T(remote_domain_get_vcpus_ret),
+	T(remote_domain_get_vcpu_pin_info_ret),
+	T(remote_domain_get_scheduler_parameters_flags_ret),
 };
 
 /* The encoding of val in a new buffer of *len bytes; NULL when it does
