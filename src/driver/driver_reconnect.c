@@ -11,6 +11,8 @@
  *           with reason unknown (libvirt's reconnect failure); unless the
  *           id is another domain's, its leftovers (a dying domain, its
  *           xenstore entries) are removed
+ * An attached domain found suspended (a save cut short with the daemon)
+ * has its suspend cancelled: it runs on.
  * Hypervisor domains without a status are not the driver's: left alone,
  * as libxl-based toolstacks leave each other's domains.
  *
@@ -20,6 +22,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
+#include <xen/sched.h>
 
 #include "driver_internal.h"
 
@@ -45,6 +48,26 @@ drop_status(xvmDriver *drv, xvmDomainStatus *st, gboolean teardown)
         xvmDomainTeardown(drv, (guint32)st->domid, &st->def->uuid);
 }
 
+/* The attached domain (locked) is suspended, by a save that died with
+ * the previous daemon (the save holds its job while the domain is
+ * suspended): nobody will save it now. It runs again, as after a
+ * cancelled suspend, paused again if it was. */
+static void
+cancel_stale_suspend(xvmDriver *drv, xvmDomainObj *obj)
+{
+    g_autoptr(GError) err = NULL;
+    guint32 domid = (guint32)obj->domid;
+    gboolean paused = xvmDomainObjGetState(obj, NULL) == VIR_DOMAIN_PAUSED;
+    hv_t *hv = xvmDriverHvAcquire(drv, &err);
+
+    g_info("domain '%s' (id %u) was left suspended: its suspend is cancelled", obj->name,
+           domid);
+    if (!hv || !hv_domain_resume(hv, domid, &err) ||
+        (paused && !hv_domain_pause(hv, domid, &err)))
+        g_warning(_("domain '%s': cannot cancel its suspend: %s"), obj->name, err->message);
+    xvmDriverHvRelease(drv, hv);
+}
+
 static void
 reconnect_one(xvmDriver *drv, xvmDomainStatus *st, const struct hv_dominfo *list, size_t n)
 {
@@ -64,6 +87,8 @@ reconnect_one(xvmDriver *drv, xvmDomainStatus *st, const struct hv_dominfo *list
         return;
     }
     g_info("domain '%s' runs as id %d", obj->name, obj->domid);
+    if ((info->flags & HV_DOMINF_SHUTDOWN) && info->shutdown_reason == SHUTDOWN_suspend)
+        cancel_stale_suspend(drv, obj);
     xvmDomainObjEndAPI(&obj);
 }
 

@@ -12,7 +12,10 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <stdint.h>
 #include <unistd.h>
+#include <xen/xen.h>
+#include <xen/sched.h>
 
 #include "domain_define.h"
 #include "domain_lifecycle.h"
@@ -519,6 +522,50 @@ test_crash_during_save(void)
     lc_env_stop(&env);
 }
 
+/* The daemon went away while a guest was suspended for a save: the next
+ * one cancels the suspend (the guest runs on) and removes the stale
+ * temporary image. */
+static void
+test_stale_suspend(void)
+{
+    LcEnv env;
+    g_autofree char *node = NULL;
+    g_autofree char *tmp = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    struct hv_dominfo info;
+    int domid;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = lc_define(&env, &(LcGuest){ .name = "orphan", .net = TRUE });
+    start(&env, obj, 0);
+    lc_expect_event(&env, "orphan", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    domid = domid_of(obj);
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+    node = g_strdup_printf("/local/domain/%d/control/shutdown", domid);
+    stack_write(&env.s, node, "suspend");
+    g_assert_cmpint(stack_wait_shutdown(&env.s, (uint32_t)domid), ==, SHUTDOWN_suspend);
+    tmp = g_build_filename(env.state_dir, "save", "orphan.save.tmp-AbC123", NULL);
+    write_file(tmp, "half", 4);
+    lc_expect_no_event(&env, 300);      /* a suspend is left alone */
+    lc_driver_close(&env);
+    g_clear_pointer(&obj, xvmDomainObjUnref);
+
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
+    obj = xvmDomainListFindByName(env.drv->domains, "orphan", NULL);
+    g_assert_nonnull(obj);
+    xvmDomainObjUnlock(obj);
+    g_assert_cmpint(domid_of(obj), ==, domid);
+    assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_false(info.flags & (HV_DOMINF_SHUTDOWN | HV_DOMINF_PAUSED));
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+    destroy(&env, obj);
+    lc_expect_event(&env, "orphan", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_env_stop(&env);
+}
+
 static gboolean
 has_managed_save(xvmDomainObj *obj)
 {
@@ -715,6 +762,7 @@ main(int argc, char **argv)
     g_test_add_func("/driver-save/bad-images", test_bad_images);
     g_test_add_func("/driver-save/ignored-suspend", test_ignored_suspend);
     g_test_add_func("/driver-save/crash-during-save", test_crash_during_save);
+    g_test_add_func("/driver-save/stale-suspend", test_stale_suspend);
     g_test_add_func("/driver-save/managed-save", test_managed_save);
     g_test_add_func("/driver-save/image-xml", test_image_xml);
     return g_test_run();
