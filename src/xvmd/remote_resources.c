@@ -9,7 +9,8 @@
  * Get/SetSchedulerParameters are flags 0 (CURRENT).
  *
  * Changes take the domain's job (worker threads, RPC_PROC_SLOW); the
- * queries run on the priority workers with the other queries.
+ * queries run on the priority workers with the other queries, the vCPU
+ * counts (from memory) tried on the loop first (RPC_PROC_TRY_LOOP).
  */
 #include <glib/gi18n.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #define CONN RPC_PROC_NEEDS_CONN
 #define SLOW RPC_PROC_SLOW
 #define PRIO (RPC_PROC_SLOW | RPC_PROC_PRIORITY)
+#define LOOP (PRIO | RPC_PROC_TRY_LOOP)
 
 /* libvirt's VIR_TYPED_PARAM_FIELD_LENGTH: a field name is shorter. */
 #define TYPED_PARAM_FIELD_LENGTH 80
@@ -37,6 +39,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmResObj, res_end_api)
 
 #define GET_DOMAIN(drv, ref, obj, err) \
 	g_autoptr(xvmResObj) obj = xvmd_domain_get(drv, ref, err); \
+	if (!obj) \
+		return false
+
+/* For the queries answered from memory, tried on the loop first: a busy
+ * lock defers them to a worker (xvmd_domain_get_for). */
+#define GET_DOMAIN_FOR(call, drv, ref, obj, err) \
+	g_autoptr(xvmResObj) obj = xvmd_domain_get_for(call, drv, ref, err); \
 	if (!obj) \
 		return false
 
@@ -122,7 +131,7 @@ static bool get_vcpus_flags(rpc_request *call, void *args_, void *ret_, GError *
 	remote_domain_get_vcpus_flags_args *args = args_;
 	remote_domain_get_vcpus_flags_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
-	GET_DOMAIN(drv, &args->dom, obj, err);
+	GET_DOMAIN_FOR(call, drv, &args->dom, obj, err);
 
 	ret->num = xvmDomainGetVcpuCount(drv, obj, args->flags, err);
 	return ret->num >= 0;
@@ -133,7 +142,7 @@ static bool get_max_vcpus(rpc_request *call, void *args_, void *ret_, GError **e
 	remote_domain_get_max_vcpus_args *args = args_;
 	remote_domain_get_max_vcpus_ret *ret = ret_;
 	xvmDriver *drv = rpc_request_data(call);
-	GET_DOMAIN(drv, &args->dom, obj, err);
+	GET_DOMAIN_FOR(call, drv, &args->dom, obj, err);
 
 	ret->num = xvmDomainGetVcpuCount(drv, obj, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM,
 					 err);
@@ -430,10 +439,10 @@ static const rpc_procedure resource_procs[] = {
 	  CONN | SLOW },
 	{ REMOTE_PROC_DOMAIN_GET_VCPUS_FLAGS, "virDomainGetVcpusFlags",
 	  RPC_XDR(remote_domain_get_vcpus_flags_args), RPC_XDR(remote_domain_get_vcpus_flags_ret),
-	  get_vcpus_flags, RO | CONN | PRIO },
+	  get_vcpus_flags, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_MAX_VCPUS, "virDomainGetMaxVcpus",
 	  RPC_XDR(remote_domain_get_max_vcpus_args), RPC_XDR(remote_domain_get_max_vcpus_ret),
-	  get_max_vcpus, RO | CONN | PRIO },
+	  get_max_vcpus, RO | CONN | LOOP },
 	{ REMOTE_PROC_DOMAIN_GET_VCPUS, "virDomainGetVcpus",
 	  RPC_XDR(remote_domain_get_vcpus_args), RPC_XDR(remote_domain_get_vcpus_ret),
 	  get_vcpus, RO | CONN | PRIO },
