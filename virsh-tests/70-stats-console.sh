@@ -87,6 +87,23 @@ for bad in vif$id.7 00:16:3e:70:00:99 eth0; do
 		fail "domifstat $bad: $(cat "$d/err")"
 done
 
+# The older calls and a read-only connection (virsh uses the Flags one).
+/usr/bin/python3 - "$LIBVIRT_URI" <<'PY' || fail "python3-libvirt statistics"
+import sys, libvirt
+uri = sys.argv[1]
+for u in (uri, uri.replace("virtxend-sock", "virtxend-sock-ro")):
+    d = libvirt.open(u).lookupByName("vt70")
+    rd_req, rd_bytes, wr_req, wr_bytes, errs = d.blockStats("xvda")
+    f = d.blockStatsFlags("xvda")
+    assert rd_req > 0 and errs == 0, (rd_req, errs)
+    assert f["rd_operations"] >= rd_req and f["errs"] == 0, f
+    assert set(f) == {"rd_operations", "rd_bytes", "wr_operations", "wr_bytes", "errs"}, f
+    s = d.interfaceStats("vif%d.0" % d.ID())
+    assert len(s) == 8 and s[5] > 0, s
+    m = d.memoryStats()
+    assert m == {"actual": 65536, "available": 65536}, m
+PY
+
 # Memory, as libxl: what the domain holds, and its maximum.
 v dommemstat vt70 >"$d/mem" || fail "dommemstat"
 grep -qx "actual 65536" "$d/mem" || fail "dommemstat: $(cat "$d/mem")"
