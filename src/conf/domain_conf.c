@@ -326,8 +326,8 @@ xvmDomainDefFindNetByMac(const xvmDomainDef *def, const xvmMac *mac)
 /* Copy                                                                     */
 /* ------------------------------------------------------------------------ */
 
-static xvmDomainDiskDef *
-disk_copy(const xvmDomainDiskDef *src)
+xvmDomainDiskDef *
+xvmDomainDiskDefCopy(const xvmDomainDiskDef *src)
 {
     xvmDomainDiskDef *d = g_memdup2(src, sizeof(*src));
     d->src = g_strdup(src->src);
@@ -343,8 +343,8 @@ controller_copy(const xvmDomainControllerDef *src)
     return c;
 }
 
-static xvmDomainNetDef *
-net_copy(const xvmDomainNetDef *src)
+xvmDomainNetDef *
+xvmDomainNetDefCopy(const xvmDomainNetDef *src)
 {
     xvmDomainNetDef *n = g_memdup2(src, sizeof(*src));
     n->source = g_strdup(src->source);
@@ -406,6 +406,8 @@ copy_array(GPtrArray *dst, const GPtrArray *src, GCopyFunc fn)
         g_ptr_array_add(dst, fn(g_ptr_array_index(src, i), NULL));
 }
 
+#define disk_copy xvmDomainDiskDefCopy
+#define net_copy xvmDomainNetDefCopy
 #define COPY_FN(fn) \
     static gpointer fn##_g(gconstpointer s, gpointer data) { return fn(s); }
 COPY_FN(disk_copy)

@@ -497,6 +497,8 @@ xvmDomainNetDef *xvmDomainDefFindNetByMac(const xvmDomainDef *def, const xvmMac 
 /* Deep copy (through format + parse of the inactive+secure XML would lose
  * live data; this copies every field). */
 xvmDomainDef *xvmDomainDefCopy(const xvmDomainDef *def);
+xvmDomainDiskDef *xvmDomainDiskDefCopy(const xvmDomainDiskDef *disk);
+xvmDomainNetDef *xvmDomainNetDefCopy(const xvmDomainNetDef *net);
 
 /* ------------------------------------------------------------------------ */
 /* XML                                                                      */
@@ -541,6 +543,39 @@ gboolean xvmDomainDefPostParse(xvmDomainDef *def, GError **error);
 /* Check the definition (whatever built it: XML parser, xl/xm converter,
  * driver) and report the first problem, naming the element and value. */
 gboolean xvmDomainDefValidate(const xvmDomainDef *def, GError **error);
+
+/* One device element, as virDomainAttachDevice and friends take it. */
+typedef enum {
+    XVM_DOMAIN_DEVICE_DISK = 0,      /* <disk>: disk */
+    XVM_DOMAIN_DEVICE_NET,           /* <interface>: net */
+    XVM_DOMAIN_DEVICE_OTHER,         /* another device element of libvirt's
+                                        domain XML, not parsed: name is its
+                                        libvirt device type ("hostdev", "chr") */
+} xvmDomainDeviceType;
+
+typedef struct {
+    xvmDomainDeviceType type;
+    char *name;                      /* the device type, for messages */
+    xvmDomainDiskDef *disk;          /* DISK */
+    xvmDomainNetDef *net;            /* NET */
+    gboolean mac_specified;          /* NET: <mac> was given (else generated) */
+} xvmDomainDeviceDef;
+
+void xvmDomainDeviceDefFree(xvmDomainDeviceDef *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainDeviceDef, xvmDomainDeviceDefFree)
+
+/* Parse one <disk> or <interface> element (NUL-terminated), with the
+ * same limits and refusals as a whole document, and the defaults it
+ * would get as the last device of `def` (may be NULL): the bus from its
+ * target, a generated MAC that no interface of `def` has. Any other
+ * device element of libvirt's domain XML gives type
+ * XVM_DOMAIN_DEVICE_OTHER (the caller refuses it in its own words); an
+ * element that is no device is VIR_ERR_XML_ERROR "unknown device type".
+ * The device alone is not validated: the caller validates the
+ * definition it puts it into (xvmDomainDefValidate). */
+xvmDomainDeviceDef *xvmDomainDeviceDefParseString(const char *xml, const xvmDomainDef *def,
+                                                  unsigned int parse_flags,
+                                                  GError **error);
 
 /* Units: parse "VALUE" with "UNIT" (NULL: default KiB; b, bytes, k, KiB,
  * KB, M, MiB, MB, G, GiB, GB, T, TiB, TB, P, PiB, PB, E, EiB, EB) into KiB,

@@ -1165,6 +1165,35 @@ parse_devices(ParseCtx *ctx, xmlNodePtr n, xvmDomainDef *def, GError **error)
 /* Document                                                                 */
 /* ------------------------------------------------------------------------ */
 
+/* libxml2 on `size` bytes of untrusted text: no network, no entity
+ * substitution, no DTD loading, no "huge" mode (libxml2 keeps its depth
+ * and size limits), errors captured here and never printed. `kind` names
+ * the document in the message of VIR_ERR_XML_DETAIL. */
+static xmlDocPtr
+read_xml(const char *xml, gsize size, const char *url, const char *kind, GError **error)
+{
+    xmlParserCtxtPtr pctxt = xmlNewParserCtxt();
+    xmlDocPtr doc;
+
+    if (!pctxt) {
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot allocate an XML parser"));
+        return NULL;
+    }
+    doc = xmlCtxtReadMemory(pctxt, xml, (int)size, url, NULL,
+                            XML_PARSE_NONET | XML_PARSE_NOERROR |
+                            XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
+    if (!doc) {
+        const xmlError *e = xmlCtxtGetLastError(pctxt);
+        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
+        g_strchomp(msg);
+        /* TRANSLATORS: the first %s is "domain" or "device" */
+        xvmConfError(error, VIR_ERR_XML_DETAIL,
+                     _("malformed %s XML at line %d: %s"), kind, e ? e->line : 0, msg);
+    }
+    xmlFreeParserCtxt(pctxt);
+    return doc;
+}
+
 static gboolean
 parse_domain(ParseCtx *ctx, xmlNodePtr root, xvmDomainDef *def, GError **error)
 {
@@ -1283,7 +1312,6 @@ xvmDomainDefParseString(const char *xml, gssize len, unsigned int parse_flags,
 {
     g_autoptr(xvmDomainDef) def = NULL;
     ParseCtx ctx = { .flags = parse_flags };
-    xmlParserCtxtPtr pctxt = NULL;
     xmlNodePtr root;
     gsize size;
 
@@ -1303,26 +1331,8 @@ xvmDomainDefParseString(const char *xml, gssize len, unsigned int parse_flags,
         return NULL;
     }
 
-    if (!(pctxt = xmlNewParserCtxt())) {
-        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot allocate an XML parser"));
+    if (!(ctx.doc = read_xml(xml, size, "domain.xml", _("domain"), error)))
         return NULL;
-    }
-    /* No network, no entity substitution, no DTD loading, no "huge" mode
-     * (libxml2 keeps its depth and size limits), errors captured here and
-     * never printed. */
-    ctx.doc = xmlCtxtReadMemory(pctxt, xml, (int)size, "domain.xml", NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOERROR |
-                                XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
-    if (!ctx.doc) {
-        const xmlError *e = xmlCtxtGetLastError(pctxt);
-        g_autofree char *msg = g_strdup(e && e->message ? e->message : "unknown error");
-        g_strchomp(msg);
-        xvmConfError(error, VIR_ERR_XML_DETAIL,
-                     _("malformed domain XML at line %d: %s"), e ? e->line : 0, msg);
-        xmlFreeParserCtxt(pctxt);
-        return NULL;
-    }
-    xmlFreeParserCtxt(pctxt);
 
     if (ctx.doc->intSubset || ctx.doc->extSubset) {
         xvmConfError(error, VIR_ERR_XML_ERROR,
@@ -1352,4 +1362,119 @@ xvmDomainDefParseString(const char *xml, gssize len, unsigned int parse_flags,
  error:
     xmlFreeDoc(ctx.doc);
     return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* A single device (virDomainAttachDevice and friends)                      */
+/* ------------------------------------------------------------------------ */
+
+void
+xvmDomainDeviceDefFree(xvmDomainDeviceDef *dev)
+{
+    if (!dev)
+        return;
+    xvmDomainDiskDefFree(dev->disk);
+    xvmDomainNetDefFree(dev->net);
+    g_free(dev->name);
+    g_free(dev);
+}
+
+/* Device elements of libvirt's domain XML the Xen driver does not parse
+ * on their own, with the name libvirt's virDomainDeviceType gives them. */
+static const struct {
+    const char *element;
+    const char *type;
+} other_devices[] = {
+    { "lease", "lease" }, { "filesystem", "filesystem" }, { "input", "input" },
+    { "sound", "sound" }, { "video", "video" }, { "hostdev", "hostdev" },
+    { "watchdog", "watchdog" }, { "controller", "controller" },
+    { "graphics", "graphics" }, { "hub", "hub" }, { "redirdev", "redirdev" },
+    { "smartcard", "smartcard" }, { "serial", "chr" }, { "parallel", "chr" },
+    { "console", "chr" }, { "channel", "chr" }, { "memballoon", "memballoon" },
+    { "nvram", "nvram" }, { "rng", "rng" }, { "shmem", "shmem" }, { "tpm", "tpm" },
+    { "panic", "panic" }, { "memory", "memory" }, { "iommu", "iommu" },
+    { "vsock", "vsock" }, { "audio", "audio" }, { "crypto", "crypto" },
+};
+
+xvmDomainDeviceDef *
+xvmDomainDeviceDefParseString(const char *xml, const xvmDomainDef *def,
+                              unsigned int parse_flags, GError **error)
+{
+    g_autoptr(xvmDomainDeviceDef) dev = g_new0(xvmDomainDeviceDef, 1);
+    g_autoptr(xvmDomainDef) scratch = NULL;
+    xmlDocPtr doc = NULL;
+    xmlNodePtr root;
+    const char *name;
+    gboolean ok;
+    gsize size;
+
+    if (!xml) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG, _("no device XML document given"));
+        return NULL;
+    }
+    size = strnlen(xml, (gsize)XVM_DOMAIN_XML_MAX_BYTES + 1);
+    if (size > XVM_DOMAIN_XML_MAX_BYTES) {
+        xvmConfError(error, VIR_ERR_INVALID_ARG,
+                     _("device XML document is too large (more than %d bytes)"),
+                     XVM_DOMAIN_XML_MAX_BYTES);
+        return NULL;
+    }
+    if (size == 0) {
+        xvmConfError(error, VIR_ERR_XML_ERROR, _("empty device XML document"));
+        return NULL;
+    }
+    if (!(doc = read_xml(xml, size, "device.xml", _("device"), error)))
+        return NULL;
+    if (doc->intSubset || doc->extSubset) {
+        xvmConfError(error, VIR_ERR_XML_ERROR,
+                     _("a <!DOCTYPE> (DTD or entity declarations) is not allowed in device XML"));
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    root = xmlDocGetRootElement(doc);
+    name = root ? (const char *)root->name : "";
+    dev->name = g_strdup(name);
+
+    /* Parsed as the last device of a copy of the domain's definition, so
+     * that the defaults (the bus from the target, a MAC no other interface
+     * has) are the ones the whole definition would get. */
+    scratch = def ? xvmDomainDefCopy(def) : xvmDomainDefNew();
+    if (root && !root->ns && strcmp(name, "disk") == 0) {
+        dev->type = XVM_DOMAIN_DEVICE_DISK;
+        ok = parse_disk(root, scratch, error);
+    } else if (root && !root->ns && strcmp(name, "interface") == 0) {
+        dev->type = XVM_DOMAIN_DEVICE_NET;
+        ok = parse_interface(root, scratch, error);
+    } else {
+        ok = FALSE;
+        for (gsize i = 0; root && !root->ns && i < G_N_ELEMENTS(other_devices); i++) {
+            if (strcmp(name, other_devices[i].element) == 0) {
+                dev->type = XVM_DOMAIN_DEVICE_OTHER;
+                g_free(dev->name);
+                dev->name = g_strdup(other_devices[i].type);
+                ok = TRUE;
+            }
+        }
+        if (!ok)
+            xvmConfError(error, VIR_ERR_XML_ERROR, _("unknown device type '%s'"), name);
+        xmlFreeDoc(doc);
+        return ok ? g_steal_pointer(&dev) : NULL;
+    }
+    xmlFreeDoc(doc);
+    if (!ok)
+        return NULL;
+
+    if (dev->type == XVM_DOMAIN_DEVICE_NET) {
+        const xvmDomainNetDef *net = g_ptr_array_index(scratch->nets, scratch->nets->len - 1);
+
+        dev->mac_specified = net->mac_set;
+    }
+    if (!(parse_flags & XVM_DOMAIN_PARSE_SKIP_POST_PARSE) &&
+        !xvmDomainDefPostParse(scratch, error))
+        return NULL;
+    if (dev->type == XVM_DOMAIN_DEVICE_DISK)
+        dev->disk = g_ptr_array_steal_index(scratch->disks, scratch->disks->len - 1);
+    else
+        dev->net = g_ptr_array_steal_index(scratch->nets, scratch->nets->len - 1);
+    return g_steal_pointer(&dev);
 }

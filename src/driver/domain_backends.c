@@ -111,8 +111,8 @@ read_key(xvmXsConn *conn, const char *dir, const char *key, GError **error)
 /* Text a backend wrote, fit for an error message: valid UTF-8, no
  * control characters, at most MESSAGE_MAX bytes. */
 #define MESSAGE_MAX 512
-static char *
-printable(const char *text)
+char *
+xvmBackendPrintable(const char *text)
 {
     g_autofree char *valid = g_utf8_make_valid(text, -1);
     GString *out = g_string_new(NULL);
@@ -152,14 +152,14 @@ backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
     }
     if (g_strcmp0(hotplug, "error") == 0) {
         g_autofree char *reason = read_key(conn, ref->path, "hotplug-error", NULL);
-        g_autofree char *shown = reason && *reason ? printable(reason) : NULL;
+        g_autofree char *shown = reason && *reason ? xvmBackendPrintable(reason) : NULL;
 
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: %s"), ref->what,
                      shown ? shown : _("the backend's hotplug script failed"));
         return BACKEND_FAILED;
     }
     if (!g_ascii_string_to_unsigned(state, 10, 0, XenbusStateReconfigured, &st, NULL)) {
-        g_autofree char *shown = printable(state);
+        g_autofree char *shown = xvmBackendPrintable(state);
 
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("%s: the backend's state \"%s\" is not a XenbusState"),

@@ -57,4 +57,9 @@ GPtrArray *xvmDomainBackends(const xvmDomainDef *def, guint32 domid,
 gboolean xvmWaitBackends(xvmXsConn *conn, const GPtrArray *refs, guint timeout_ms,
                          GError **error);
 
+/* Text a backend or a guest wrote (hotplug-error, an error node, a
+ * state), fit for an error message: valid UTF-8, no control characters,
+ * bounded. */
+char *xvmBackendPrintable(const char *text);
+
 G_END_DECLS

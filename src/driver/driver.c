@@ -112,6 +112,7 @@ static void
 domain_event_free(xvmDomainEvent *ev)
 {
     g_free(ev->name);
+    g_free(ev->dev_alias);
     g_free(ev);
 }
 
@@ -152,6 +153,8 @@ xvmDriverSetEventSink(xvmDriver *drv, xvmDomainEventFunc func, void *opaque)
     g_mutex_unlock(&drv->event_lock);
 }
 
+static void queue_event(xvmDriver *drv, xvmDomainEvent *ev);
+
 void
 xvmDriverEmitLifecycle(xvmDriver *drv, const xvmDomainObj *obj,
                        virDomainEventType event, int detail)
@@ -165,7 +168,27 @@ xvmDriverEmitLifecycle(xvmDriver *drv, const xvmDomainObj *obj,
     ev->event = event;
     ev->detail = detail;
     g_debug("domain '%s' (id %d): event %d detail %d", ev->name, ev->id, event, detail);
+    queue_event(drv, ev);
+}
 
+void
+xvmDriverEmitDeviceRemoved(xvmDriver *drv, const xvmDomainObj *obj, const char *alias)
+{
+    xvmDomainEvent *ev = g_new0(xvmDomainEvent, 1);
+
+    ev->event_id = VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED;
+    ev->name = g_strdup(obj->name);
+    ev->uuid = obj->uuid;
+    ev->id = obj->domid;
+    ev->dev_alias = g_strdup(alias);
+    g_debug("domain '%s' (id %d): device %s removed", ev->name, ev->id, alias);
+    queue_event(drv, ev);
+}
+
+/* Any thread: to the queue, delivered on the main context. */
+static void
+queue_event(xvmDriver *drv, xvmDomainEvent *ev)
+{
     g_mutex_lock(&drv->event_lock);
     if (drv->events_stopped) {
         g_mutex_unlock(&drv->event_lock);

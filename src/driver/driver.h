@@ -62,6 +62,7 @@ typedef struct {
     int id;                         /* domid when emitted, -1: inactive */
     int event;                      /* LIFECYCLE: virDomainEventType */
     int detail;                     /* LIFECYCLE: its detail enum */
+    char *dev_alias;                /* DEVICE_REMOVED: the device */
 } xvmDomainEvent;
 
 typedef void (*xvmDomainEventFunc)(const xvmDomainEvent *event, void *opaque);
@@ -178,6 +179,11 @@ void xvmDriverSetEventSink(xvmDriver *drv, xvmDomainEventFunc func, void *opaque
  * domid. Any thread. */
 void xvmDriverEmitLifecycle(xvmDriver *drv, const xvmDomainObj *obj,
                             virDomainEventType event, int detail);
+
+/* Queues a VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED event of `obj` (locked)
+ * for the device `alias`. Any thread. */
+void xvmDriverEmitDeviceRemoved(xvmDriver *drv, const xvmDomainObj *obj,
+                                const char *alias);
 
 /* ---- the hypervisor ------------------------------------------------- */
 

@@ -171,6 +171,7 @@ static void serve_driver(rpc_server *srv, xvmDriver *drv)
 	xvmd_remote_resources_register(srv, drv);
 	xvmd_remote_stats_register(srv, drv);
 	xvmd_remote_console_register(srv, drv);
+	xvmd_remote_hotplug_register(srv, drv);
 }
 
 static int serve(const xvmd_options *opts, int ready_fd)

@@ -7,6 +7,7 @@
  *   remote_domain.c     listing, lookups, queries, definitions
  *   remote_lifecycle.c  start, stop, pause
  *   remote_save.c       save, restore, managed save, save images
+ *   remote_hotplug.c    attach, detach, update devices
  *   remote_events.c     the driver's events to the registered callbacks
  *   remote_resources.c  vCPUs, memory, the credit scheduler
  *   remote_stats.c      block, interface and memory statistics
@@ -38,6 +39,7 @@ void xvmd_remote_save_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_resources_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_stats_register(rpc_server *srv, xvmDriver *drv);
 void xvmd_remote_console_register(rpc_server *srv, xvmDriver *drv);
+void xvmd_remote_hotplug_register(rpc_server *srv, xvmDriver *drv);
 /* The driver's event sink (xvmDriverConfig.event_func) with the server
  * as opaque: sends each domain event to the clients' callbacks (316). */
 void xvmd_remote_event_sink(const xvmDomainEvent *ev, void *srv);
