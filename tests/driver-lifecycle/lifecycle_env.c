@@ -26,6 +26,11 @@ on_event(const xvmDomainEvent *ev, void *opaque)
 {
     LcEnv *env = opaque;
 
+    if (ev->event_id == VIR_DOMAIN_EVENT_ID_DEVICE_REMOVED) {
+        g_async_queue_push(env->events, g_strdup_printf("%s removed %s", ev->name,
+                                                        ev->dev_alias));
+        return;
+    }
     g_assert_cmpint(ev->event_id, ==, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
     g_async_queue_push(env->events, g_strdup_printf("%s %d %d", ev->name, ev->event,
                                                     ev->detail));
@@ -100,6 +105,7 @@ lc_driver_open(LcEnv *env, gboolean autostart, xvmDriverHostShutdown policy)
         .host_shutdown_timeout_s = 20,
         .graceful_timeout_ms = env->graceful_ms,
         .suspend_timeout_ms = env->suspend_ms,
+        .backend_timeout_ms = env->backend_ms,
         .event_func = on_event,
         .event_opaque = env,
     };
@@ -193,6 +199,17 @@ void
 lc_expect_event(LcEnv *env, const char *name, int event, int detail)
 {
     g_autofree char *want = g_strdup_printf("%s %d %d", name, event, detail);
+    g_autofree char *got = g_async_queue_timeout_pop(env->events, 20 * G_USEC_PER_SEC);
+
+    if (!got)
+        g_error("no event within 20 s; expected \"%s\"", want);
+    g_assert_cmpstr(got, ==, want);
+}
+
+void
+lc_expect_device_removed(LcEnv *env, const char *name, const char *alias)
+{
+    g_autofree char *want = g_strdup_printf("%s removed %s", name, alias);
     g_autofree char *got = g_async_queue_timeout_pop(env->events, 20 * G_USEC_PER_SEC);
 
     if (!got)

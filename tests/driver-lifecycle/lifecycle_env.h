@@ -20,6 +20,7 @@ typedef struct {
     xvmDriver *drv;
     guint graceful_ms;          /* the driver's graceful_timeout_ms; 0: default */
     guint suspend_ms;           /* the driver's suspend_timeout_ms; 0: default */
+    guint backend_ms;           /* the driver's backend_timeout_ms; 0: default */
 } LcEnv;
 
 typedef struct {
@@ -47,6 +48,8 @@ char *lc_disk(LcEnv *env, const char *name);
 
 /* Pops the next event within 20 s and checks it. */
 void lc_expect_event(LcEnv *env, const char *name, int event, int detail);
+/* Pops the next event within 20 s: DEVICE_REMOVED of `alias`. */
+void lc_expect_device_removed(LcEnv *env, const char *name, const char *alias);
 /* Drops the events queued so far. */
 void lc_drain_events(LcEnv *env);
 /* No event arrives within ms. */
