@@ -180,7 +180,7 @@ typedef enum {
 } Verdict;
 
 typedef Verdict (*CheckFunc)(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p,
-                             GError **error);
+                             gpointer data, GError **error);
 
 typedef struct {
     gboolean dirty;
@@ -208,7 +208,7 @@ on_timeout(gpointer data)
  * (FALSE, *timed_out, *error unset). */
 static gboolean
 wait_for(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, guint timeout_ms,
-         CheckFunc check, gboolean *timed_out, GError **error)
+         CheckFunc check, gpointer data, gboolean *timed_out, GError **error)
 {
     g_autoptr(GSource) timer = g_timeout_source_new(timeout_ms);
     Wait w = { TRUE, FALSE };
@@ -225,7 +225,7 @@ wait_for(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, guint timeout_
             Verdict v;
 
             w.dirty = FALSE;
-            v = check(conn, dev, p, error);
+            v = check(conn, dev, p, data, error);
             if (v != WAIT_PENDING) {
                 ok = v == WAIT_DONE;
                 break;
@@ -254,11 +254,21 @@ error_node(xvmXsConn *conn, const char *dir)
     return reason && *reason ? xvmBackendPrintable(reason) : NULL;
 }
 
-/* Plug, second half: the backend is ready, the guest's frontend answers. */
+/* Plug: how far the handshake went. */
+typedef struct {
+    gboolean wait_frontend;     /* in: the guest runs, its frontend answers */
+    gboolean backend_ready;     /* out: InitWait or later, hotplug "connected" */
+} PlugWait;
+
+/* The backend takes the device up, then the guest's frontend connects.
+ * Failures are told by their first cause (see below). */
 static Verdict
-check_connected(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, GError **error)
+check_plugged(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, gpointer data,
+              GError **error)
 {
+    PlugWait *pw = data;
     g_autofree char *hotplug = NULL;
+    g_autofree char *be_why = NULL;
     g_autoptr(GError) err = NULL;
     int be, fe;
 
@@ -266,6 +276,19 @@ check_connected(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, GError 
         return WAIT_FAILED;
     if (!(hotplug = read_key(conn, p->be, "hotplug-status", &err)) && err) {
         g_propagate_error(error, g_steal_pointer(&err));
+        return WAIT_FAILED;
+    }
+    /* Each side follows the other to Closing and Closed: the reason is
+     * the backend's when it recorded one, else the guest's. */
+    be_why = error_node(conn, p->be_err);
+    if (!be_why && g_strcmp0(hotplug, "error") == 0) {
+        g_autofree char *reason = read_key(conn, p->be, "hotplug-error", NULL);
+
+        be_why = xvmBackendPrintable(reason && *reason ? reason
+                                     : _("the backend's hotplug script failed"));
+    }
+    if (be_why) {
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: %s"), dev->what, be_why);
         return WAIT_FAILED;
     }
     if (fe == XenbusStateClosing || fe == XenbusStateClosed) {
@@ -279,20 +302,22 @@ check_connected(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, GError 
                          _("%s: the guest closed the device"), dev->what);
         return WAIT_FAILED;
     }
-    if (g_strcmp0(hotplug, "error") == 0 || be == XenbusStateClosing ||
-        be == XenbusStateClosed || be < 0) {
-        g_autofree char *why = error_node(conn, p->be_err);
-        g_autofree char *reason = why ? NULL : read_key(conn, p->be, "hotplug-error", NULL);
-
-        if (!why && reason && *reason)
-            why = xvmBackendPrintable(reason);
-        if (why)
-            xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: %s"), dev->what, why);
-        else
-            xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
-                         _("%s: the backend closed the device"), dev->what);
+    if (be < 0) {
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: its backend %s was removed"),
+                     dev->what, p->be);
         return WAIT_FAILED;
     }
+    if (be == XenbusStateClosing || be == XenbusStateClosed) {
+        xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: the backend closed the device"),
+                     dev->what);
+        return WAIT_FAILED;
+    }
+    pw->backend_ready = g_strcmp0(hotplug, "connected") == 0 &&
+                        be >= XenbusStateInitWait && be <= XenbusStateConnected;
+    if (!pw->backend_ready)
+        return WAIT_PENDING;
+    if (!pw->wait_frontend)
+        return WAIT_DONE;
     if (fe < 0) {
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("%s: the frontend %s was removed"), dev->what, p->fe);
@@ -303,7 +328,8 @@ check_connected(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, GError 
 
 /* Unplug: the guest's frontend closed, or is gone. */
 static Verdict
-check_closed(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, GError **error)
+check_closed(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, gpointer data,
+             GError **error)
 {
     g_autofree char *state = NULL;
     g_autoptr(GError) err = NULL;
@@ -327,31 +353,26 @@ gboolean
 xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout,
                 gboolean wait_frontend, guint timeout_ms, GError **error)
 {
-    g_autoptr(GPtrArray) refs = g_ptr_array_new_with_free_func(
-        (GDestroyNotify)xvmBackendRefFree);
-    xvmBackendRef *ref = g_new0(xvmBackendRef, 1);
+    PlugWait pw = { wait_frontend, FALSE };
     g_autoptr(GError) err = NULL;
     gboolean timed_out = FALSE;
     Paths p;
     gboolean ok;
 
+    if (!xvmXsWriteEntries(conn, layout, error))
+        return FALSE;           /* a transaction that failed wrote nothing */
     paths_init(&p, dev);
-    ref->path = g_strdup(p.be);
-    ref->what = g_strdup(dev->what);
-    g_ptr_array_add(refs, ref);
-
-    if (!xvmXsWriteEntries(conn, layout, error)) {
-        /* A transaction that failed wrote nothing. */
-        paths_clear(&p);
-        return FALSE;
+    ok = wait_for(conn, dev, &p, timeout_ms, check_plugged, &pw, &timed_out, &err);
+    if (timed_out) {
+        if (pw.backend_ready)
+            xvmConfError(&err, VIR_ERR_INTERNAL_ERROR,
+                         _("%s: the guest did not connect the device within %u ms"),
+                         dev->what, timeout_ms);
+        else
+            xvmConfError(&err, VIR_ERR_INTERNAL_ERROR,
+                         _("the backends of %s did not connect within %u ms"),
+                         dev->what, timeout_ms);
     }
-    ok = xvmWaitBackends(conn, refs, timeout_ms, &err);
-    if (ok && wait_frontend &&
-        !(ok = wait_for(conn, dev, &p, timeout_ms, check_connected, &timed_out, &err)) &&
-        timed_out)
-        xvmConfError(&err, VIR_ERR_INTERNAL_ERROR,
-                     _("%s: the guest did not connect the device within %u ms"),
-                     dev->what, timeout_ms);
     if (!ok) {
         g_autoptr(GError) rm_err = NULL;
 
@@ -401,7 +422,7 @@ xvmDeviceXsUnplug(xvmXsConn *conn, const xvmDeviceXs *dev, gboolean wait_fronten
         if (!close_backend(conn, &p, error))
             goto out;
         if (wait_frontend &&
-            !wait_for(conn, dev, &p, timeout_ms, check_closed, &timed_out, &err)) {
+            !wait_for(conn, dev, &p, timeout_ms, check_closed, NULL, &timed_out, &err)) {
             if (!timed_out) {
                 g_propagate_error(error, g_steal_pointer(&err));
                 goto out;
