@@ -11,31 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "domain_device_xs.h"
+#include "domain_resources.h"
 #include "domain_xs_layout.h"
 #include "driver_internal.h"
 
 #define AFFECT_BOTH (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)
-
-/* libvirt's virDomainObjUpdateModificationImpact: CURRENT becomes LIVE
- * or CONFIG; each must have something to change. */
-static gboolean
-resolve_impact(const xvmDomainObj *obj, unsigned int *flags, GError **error)
-{
-    gboolean active = xvmDomainObjIsActive(obj);
-
-    if (!(*flags & AFFECT_BOTH))
-        *flags |= active ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
-    if ((*flags & VIR_DOMAIN_AFFECT_LIVE) && !active) {
-        xvmConfError(error, VIR_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
-        return FALSE;
-    }
-    if ((*flags & VIR_DOMAIN_AFFECT_CONFIG) && !xvmDomainObjIsPersistent(obj)) {
-        xvmConfError(error, VIR_ERR_OPERATION_INVALID, "%s",
-                     _("transient domains do not have any persistent config"));
-        return FALSE;
-    }
-    return TRUE;
-}
 
 static gboolean
 check_flags(unsigned int flags, const char *api, GError **error)
@@ -470,7 +450,7 @@ modify_job(xvmDriver *drv, xvmDomainObj *obj, const char *xml, unsigned int flag
     g_autoptr(xvmDomainDeviceDef) dev = NULL;
     g_autoptr(xvmDomainDef) newdef = NULL;
 
-    if (!resolve_impact(obj, &flags, error))
+    if (!xvmDomainModificationImpact(obj, &flags, error))
         return FALSE;
     /* Parsed once (a generated MAC is the same live and in the config),
      * with the defaults of the definition it goes into first. */
@@ -485,11 +465,9 @@ modify_job(xvmDriver *drv, xvmDomainObj *obj, const char *xml, unsigned int flag
     }
     if ((flags & VIR_DOMAIN_AFFECT_LIVE) && !live_op(drv, obj, dev, error))
         return FALSE;
-    if (flags & VIR_DOMAIN_AFFECT_CONFIG) {
-        if (!xvmDomainConfigSave(drv->store, newdef, error))
-            return FALSE;
-        xvmDomainObjAssignPersistentDef(obj, &newdef, NULL);
-    }
+    if ((flags & VIR_DOMAIN_AFFECT_CONFIG) &&
+        !xvmDomainCommitPersistentDef(drv, obj, &newdef, error))
+        return FALSE;
     return TRUE;
 }
 
