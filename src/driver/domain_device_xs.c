@@ -326,19 +326,25 @@ check_plugged(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, gpointer 
     return fe == XenbusStateConnected ? WAIT_DONE : WAIT_PENDING;
 }
 
-/* Unplug: the guest's frontend closed, or is gone. */
+/* Unplug: the guest's frontend closed (or is gone), and the backend
+ * followed it to Closed (or is gone), as libxl waits for it: a backend
+ * still answering its frontend would write its state again after the
+ * removal, recreating part of its directory. */
 static Verdict
 check_closed(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p, gpointer data,
              GError **error)
 {
-    g_autofree char *state = NULL;
+    g_autofree char *fe = NULL;
+    g_autofree char *be = NULL;
     g_autoptr(GError) err = NULL;
 
-    if (!(state = read_key(conn, p->fe, "state", &err)) && err) {
+    if ((!(fe = read_key(conn, p->fe, "state", &err)) && err) ||
+        (!(be = read_key(conn, p->be, "state", &err)) && err)) {
         g_propagate_error(error, g_steal_pointer(&err));
         return WAIT_FAILED;
     }
-    return !state || g_strcmp0(state, "6") == 0 ? WAIT_DONE : WAIT_PENDING;
+    return (!fe || g_strcmp0(fe, "6") == 0) && (!be || g_strcmp0(be, "6") == 0)
+           ? WAIT_DONE : WAIT_PENDING;
 }
 
 static gboolean

@@ -20,7 +20,8 @@
  * Unplug
  *   The backend gets online = 0 and state = Closing (5) in one
  *   transaction; a running guest's frontend closes (Closed, 6, or its
- *   directory goes). Then both directories and the error nodes are
+ *   directory goes) and the backend follows it to Closed (6). Then both
+ *   directories and the error nodes are
  *   removed in one transaction. A guest that does not close within the
  *   timeout (or does not run) loses the device all the same, as libxl's
  *   forced removal after its timeout.

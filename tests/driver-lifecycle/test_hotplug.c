@@ -298,6 +298,11 @@ test_live(void)
     assert_no_device(&env, domid, "vif", 1);
     g_assert_false(has_mac(obj, TRUE, "00:16:3e:00:00:42"));
     lc_expect_device_removed(&env, "hp", "00:16:3e:00:00:42");
+    /* Still gone a moment later: no backend answering its frontend
+     * after the removal wrote part of its directory back. */
+    lc_expect_no_event(&env, 300);
+    assert_no_device(&env, domid, "vbd", XVDB);
+    assert_no_device(&env, domid, "vif", 1);
 
     /* The interface it booted with, matched without a MAC (the only one). */
     dup = net_xml(NULL, "xenbr0");
