@@ -614,6 +614,66 @@ def _():
                g.run.injectNMI, 0)
 
 
+# ---- events and consoles ----------------------------------------------------
+
+@case("events", "register-unknown-event-id")
+def _():
+    w = Wire()
+    for ev in (9999, -1):     # CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY
+        wire_error(w, E.VIR_ERR_INTERNAL_ERROR, "unsupported event ID %d" % ev, 316,
+                   u32(ev) + u32(0))
+    w.usable()
+
+
+@case("events", "deregister-unknown-callback")
+def _():
+    expect(E.VIR_ERR_INVALID_ARG, "event callback id 12345 not registered",
+           conn().domainEventDeregisterAny, 12345)
+    w = Wire()
+    wire_error(w, E.VIR_ERR_INTERNAL_ERROR, "domain event 777 not registered", 317, u32(777))
+    w.usable()
+
+
+def console_case(name, code, words, op):
+    @case("console", name)
+    def run():
+        c = conn()
+        d = c.createXML(xml("con1", U1, devices="<console type='pty'/>"), 0)
+        try:
+            expect(code, words, op, c, d)
+        finally:
+            d.destroy()
+            for n in c.listDefinedDomains():
+                c.lookupByName(n).undefine()
+
+
+console_case("of-an-inactive-domain", E.VIR_ERR_OPERATION_INVALID, NOT_RUNNING,
+             lambda c, d: c.defineXML(xml("con2", U2)).openConsole(None, c.newStream(0), 0))
+console_case("named-device", E.VIR_ERR_ARGUMENT_UNSUPPORTED,
+             "Named device aliases are not supported",
+             lambda c, d: d.openConsole("serial7", c.newStream(0), 0))
+console_case("unknown-flags", E.VIR_ERR_INVALID_ARG, "unsupported flags (0x400)",
+             lambda c, d: d.openConsole(None, c.newStream(0), 1 << 10))
+
+
+@case("console", "second-session")
+def _():
+    # One session at a time: a second is refused, unless it forces the
+    # first one out.
+    c = conn()
+    d = c.createXML(xml("con1", U1, devices="<console type='pty'/>"), 0)
+    try:
+        d.openConsole(None, c.newStream(0), 0)
+        expect(E.VIR_ERR_OPERATION_FAILED, "Active console session exists for this domain",
+               d.openConsole, None, c.newStream(0), 0)
+        expect(E.VIR_ERR_OPERATION_FAILED, "Active console session exists for this domain",
+               d.openConsole, None, c.newStream(0), E.VIR_DOMAIN_CONSOLE_SAFE)
+        d.openConsole(None, c.newStream(0), E.VIR_DOMAIN_CONSOLE_FORCE)
+    finally:
+        d.destroy()
+        c.close()
+
+
 # ---- the wire: framing and headers --------------------------------------
 
 @case("wire", "call-before-open")
