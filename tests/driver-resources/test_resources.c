@@ -645,6 +645,116 @@ test_sched(void)
     lc_env_stop(&env);
 }
 
+/* ---- racing a domain that stops and starts ------------------------------ */
+
+typedef struct {
+    LcEnv *env;
+    xvmDomainObj *obj;
+    gint stop;                  /* atomic */
+    guint calls, refused;
+} Racer;
+
+/* Every answer is right or a clean refusal: the domain not running (or
+ * gone from the hypervisor under a query that does not hold the job). */
+static void
+race_check(Racer *r, gboolean ok, GError **err)
+{
+    r->calls++;
+    if (ok)
+        return;
+    g_assert_nonnull(*err);
+    if (!g_error_matches(*err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID) &&
+        !g_error_matches(*err, XVM_CONF_ERROR, VIR_ERR_NO_DOMAIN))
+        g_error("unexpected error: %s", (*err)->message);
+    r->refused++;
+    g_clear_error(err);
+    g_usleep(2000);             /* no busy loop while it is down */
+}
+
+static gpointer
+racer(gpointer data)
+{
+    Racer *r = data;
+    LcEnv *env = r->env;
+    xvmDomainObj *obj = r->obj;
+    GError *err = NULL;
+
+    for (guint i = 0; !g_atomic_int_get(&r->stop); i++) {
+        xvmVcpuInfo info[4];
+        guint8 maps[8] = { 0 };
+        xvmSchedCredit sc = { .has_weight = TRUE, .weight = 100 + i % 500 };
+        int n;
+
+        xvmDomainObjLock(obj);
+        switch (i % 6) {
+        case 0:
+            n = xvmDomainGetVcpuInfo(env->drv, obj, info, 4, maps, 2, &err);
+            race_check(r, n >= 0, &err);
+            break;
+        case 1:
+            n = xvmDomainGetVcpuPinInfo(env->drv, obj, 4, maps, 2, VIR_DOMAIN_AFFECT_LIVE, &err);
+            race_check(r, n >= 0, &err);
+            break;
+        case 2:
+            race_check(r, xvmDomainGetSchedCredit(env->drv, obj, VIR_DOMAIN_AFFECT_LIVE, &sc,
+                                                  &err), &err);
+            break;
+        case 3:
+            race_check(r, xvmDomainSetVcpus(env->drv, obj, 1 + i % 4, VIR_DOMAIN_VCPU_LIVE,
+                                            &err), &err);
+            break;
+        case 4:
+            race_check(r, xvmDomainSetMemory(env->drv, obj, (64 + i % 32) * MIB,
+                                             VIR_DOMAIN_MEM_LIVE, &err), &err);
+            break;
+        default:
+            race_check(r, xvmDomainSetSchedCredit(env->drv, obj, &sc, VIR_DOMAIN_AFFECT_LIVE,
+                                                  &err), &err);
+            break;
+        }
+        xvmDomainObjUnlock(obj);
+    }
+    return NULL;
+}
+
+static void
+test_race_stop(void)
+{
+    LcEnv env;
+    g_autoptr(GError) err = NULL;
+    Racer r = { 0 };
+    GThread *threads[2];
+    xvmDomainObj *obj;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = start_guest(&env, "race");
+    r.env = &env;
+    r.obj = obj;
+    for (guint t = 0; t < G_N_ELEMENTS(threads); t++)
+        threads[t] = g_thread_new("racer", racer, &r);
+    for (int round = 0; round < 4; round++) {
+        g_usleep(200000);
+        destroy(&env, obj);
+        g_usleep(50000);
+        xvmDomainObjLock(obj);
+        g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
+        xvmDomainObjUnlock(obj);
+        g_assert_no_error(err);
+    }
+    g_atomic_int_set(&r.stop, 1);
+    for (guint t = 0; t < G_N_ELEMENTS(threads); t++)
+        g_thread_join(threads[t]);
+    g_test_message("%u calls, %u refused", r.calls, r.refused);
+    g_assert_cmpuint(r.calls - r.refused, >=, 6);
+    /* The domain is whole: the config's figures at its last start. */
+    g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM,
+                               NULL), ==, 4);
+    destroy(&env, obj);
+    xvmDomainObjUnref(obj);
+    lc_env_stop(&env);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -654,5 +764,6 @@ main(int argc, char **argv)
     g_test_add_func("/driver-resources/pin", test_pin);
     g_test_add_func("/driver-resources/memory", test_memory);
     g_test_add_func("/driver-resources/sched", test_sched);
+    g_test_add_func("/driver-resources/race-stop", test_race_stop);
     return g_test_run();
 }
