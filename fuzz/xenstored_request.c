@@ -17,6 +17,11 @@
  *          daemon's writes to it are refused until the next action 7
  *   flags bit 0: small quotas (nodes, sizes, watches, transactions,
  *   outstanding, memory) so that quota paths are reached quickly.
+ *   flags bit 1: connection 3 is a second dom0 tool instead of guest 3,
+ *   and transaction ordering is on (txn_order.h: dom0's two connections
+ *   wait for each other's transactions); bit 2 then makes waits time out
+ *   at once (expired after every action), else they end only with the
+ *   transaction or connection waited for.
  *
  * After the input: the store is checked (CONTROL check), every connection
  * freed (core_fini()), and nothing may be left: no permission set, watch,
@@ -39,6 +44,7 @@
 #include "domain.h"
 #include "perms.h"
 #include "transaction.h"
+#include "txn_order.h"
 #include "watch.h"
 #include "wire.h"
 
@@ -126,9 +132,16 @@ static void make_guest(unsigned int i)
 	}
 }
 
+static bool two_dom0;
+
+/* The daemon's timer: expiries are run after every action (drain()). */
+static void fz_arm(uint64_t us)
+{
+}
+
 static void make_conn(unsigned int i)
 {
-	if (i == 0) {
+	if (i == 0 || (i == 3 && two_dom0)) {
 		conns[0] = fz_conn_new(0, true);
 	} else {
 		make_guest(i);
@@ -137,6 +150,7 @@ static void make_conn(unsigned int i)
 
 static void drain(void)
 {
+	txn_order_expire();
 	conn_flush_all();
 	for (unsigned int i = 0; i < NCONN; i++)
 		if (!alive(conns[i]))
@@ -164,6 +178,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		config.quota_memory = 4096;
 		config.quota_memory_soft = 2048;
 	}
+	two_dom0 = data[0] & 2;
+	config.txn_wait_us = two_dom0 ? ((data[0] & 4) ? 1 : 1000000000) : 0;
+	txn_order_set_timer(two_dom0 ? fz_arm : NULL);
 	core_init();
 	core_setup();
 	req_id = 0;
@@ -228,7 +245,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	core_fini();
 	if (perms_interned_count() || watch_count() || transaction_total() ||
-	    domain_count())
+	    domain_count() || txn_order_held() || txn_order_waiting())
 		abort();
 	return 0;
 }
