@@ -402,55 +402,6 @@ restore_job(xvmDriver *drv, xvmDomainObj *obj, int fd, const char *path, gboolea
     return FALSE;
 }
 
-/* Makes *def (taken) the live definition of its domain, locked and
- * referenced, with the job held: an existing domain must be inactive
- * and of the same name; an unknown one is added as transient. */
-static xvmDomainObj *
-restore_target(xvmDriver *drv, xvmDomainDef **def, GError **error)
-{
-    g_autoptr(xvmDomainDef) owned = g_steal_pointer(def);
-    xvmDomainObj *obj;
-
-    if (g_strcmp0(owned->name, XVM_DOMAIN0_NAME) == 0) {
-        xvmConfError(error, VIR_ERR_OPERATION_INVALID,
-                     _("cannot restore %s: it is the host's domain"), XVM_DOMAIN0_NAME);
-        return NULL;
-    }
-    if (!(obj = xvmDomainListFindByUUID(drv->domains, &owned->uuid, NULL))) {
-        if (!(obj = xvmDomainListAdd(drv->domains, &owned, XVM_DOMAIN_LIST_ADD_LIVE, NULL,
-                                     error)))
-            return NULL;
-        if (xvmDriverBeginJob(obj, "restore", error))
-            return obj;
-        if (!xvmDomainObjIsActive(obj) && !obj->job)
-            xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_UNKNOWN);
-        xvmDomainObjEndAPI(&obj);
-        return NULL;
-    }
-    /* Known: the job first, so that no start of it runs meanwhile. */
-    if (!xvmDriverBeginJob(obj, "restore", error)) {
-        xvmDomainObjEndAPI(&obj);
-        return NULL;
-    }
-    if (strcmp(obj->name, owned->name) != 0) {
-        char uuidstr[XVM_UUID_STRING_BUFLEN];
-
-        xvmUuidFormat(&obj->uuid, uuidstr);
-        xvmConfError(error, VIR_ERR_OPERATION_FAILED,
-                     _("domain '%s' is already defined with uuid %s"), obj->name, uuidstr);
-    } else if (xvmDomainObjIsActive(obj)) {
-        xvmConfError(error, VIR_ERR_OPERATION_INVALID, _("domain '%s' is already active"),
-                     obj->name);
-    } else {
-        xvmDomainDefFree(obj->live_def);
-        obj->live_def = g_steal_pointer(&owned);
-        return obj;
-    }
-    xvmDomainObjEndJob(obj);
-    xvmDomainObjEndAPI(&obj);
-    return NULL;
-}
-
 gboolean
 xvmDomainRestore(xvmDriver *drv, const char *path, const char *dxml, unsigned int flags,
                  GError **error)
@@ -470,7 +421,13 @@ xvmDomainRestore(xvmDriver *drv, const char *path, const char *dxml, unsigned in
     }
     if ((fd = xvmSaveImageLoad(path, &def, &img_flags, error)) < 0)
         return FALSE;
-    if (!(obj = restore_target(drv, &def, error))) {
+    if (g_strcmp0(def->name, XVM_DOMAIN0_NAME) == 0) {
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID,
+                     _("cannot restore %s: it is the host's domain"), XVM_DOMAIN0_NAME);
+        close(fd);
+        return FALSE;
+    }
+    if (!(obj = xvmDomainAddLiveJob(drv, &def, "restore", error))) {
         close(fd);
         return FALSE;
     }

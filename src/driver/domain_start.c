@@ -316,6 +316,51 @@ xvmDomainStart(xvmDriver *drv, xvmDomainObj *obj, unsigned int flags, GError **e
 }
 
 xvmDomainObj *
+xvmDomainAddLiveJob(xvmDriver *drv, xvmDomainDef **def, const char *job, GError **error)
+{
+    g_autoptr(xvmDomainDef) owned = g_steal_pointer(def);
+    xvmDomainObj *obj;
+
+    if (!(obj = xvmDomainListFindByUUID(drv->domains, &owned->uuid, NULL))) {
+        if (!(obj = xvmDomainListAdd(drv->domains, &owned, XVM_DOMAIN_LIST_ADD_LIVE, NULL,
+                                     error)))
+            return NULL;
+        if (xvmDriverBeginJob(obj, job, error))
+            return obj;
+        /* Still inactive and never started: undo the add. */
+        if (!xvmDomainObjIsActive(obj) && !obj->job)
+            xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_UNKNOWN);
+        xvmDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    /* Known: the job first, so that the live definition of a start or
+     * restore under way is never replaced under it. */
+    if (!xvmDriverBeginJob(obj, job, error)) {
+        xvmDomainObjEndAPI(&obj);
+        return NULL;
+    }
+    if (strcmp(obj->name, owned->name) != 0) {
+        char uuidstr[XVM_UUID_STRING_BUFLEN];
+
+        xvmUuidFormat(&obj->uuid, uuidstr);
+        xvmConfError(error, VIR_ERR_OPERATION_FAILED,
+                     _("domain '%s' is already defined with uuid %s"), obj->name, uuidstr);
+    } else if (xvmDomainObjIsActive(obj)) {
+        xvmConfError(error, VIR_ERR_OPERATION_INVALID, _("domain '%s' is already active"),
+                     obj->name);
+    } else {
+        /* Inactive with the job held: no start is under way, and the live
+         * definition a failed one may have left is stale. */
+        xvmDomainDefFree(obj->live_def);
+        obj->live_def = g_steal_pointer(&owned);
+        return obj;
+    }
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjEndAPI(&obj);
+    return NULL;
+}
+
+xvmDomainObj *
 xvmDomainCreateXML(xvmDriver *drv, const char *xml, unsigned int flags, GError **error)
 {
     g_autoptr(xvmDomainDef) def = NULL;
@@ -339,15 +384,8 @@ xvmDomainCreateXML(xvmDriver *drv, const char *xml, unsigned int flags, GError *
                      _("cannot start %s: it is the host's domain"), XVM_DOMAIN0_NAME);
         return NULL;
     }
-    if (!(obj = xvmDomainListAdd(drv->domains, &def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, error)))
+    if (!(obj = xvmDomainAddLiveJob(drv, &def, "start", error)))
         return NULL;
-    if (!xvmDriverBeginJob(obj, "start", error)) {
-        /* Still inactive and never started: undo the add. */
-        if (!xvmDomainObjIsActive(obj) && !obj->job)
-            xvmDomainListSetInactive(drv->domains, obj, VIR_DOMAIN_SHUTOFF_UNKNOWN);
-        xvmDomainObjEndAPI(&obj);
-        return NULL;
-    }
     ok = xvmDomainStartJob(drv, obj, (flags & VIR_DOMAIN_START_PAUSED) ? &boot_paused
                                                                       : &boot_running,
                            error);

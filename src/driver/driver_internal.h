@@ -36,6 +36,16 @@ typedef struct {
 gboolean xvmDomainStartJob(xvmDriver *drv, xvmDomainObj *obj, const xvmStartHow *how,
                            GError **error);
 
+/* createXML and restore: *def (taken) becomes the live definition of
+ * its domain, returned locked, referenced and with its job (`job`) held.
+ * A known domain must be inactive (VIR_ERR_OPERATION_INVALID "domain 'X'
+ * is already active") and of the same name; its job is taken before the
+ * definition is set, so that a start or restore under way keeps its own.
+ * An unknown one is added as transient (xvmDomainListAdd's conflicts).
+ * Undo a failure after it with xvmDomainStartAbortJob. */
+xvmDomainObj *xvmDomainAddLiveJob(xvmDriver *drv, xvmDomainDef **def, const char *job,
+                                  GError **error);
+
 /* The object has its live definition (PrepareLiveDef): refuses what
  * cannot boot (no kernel for PV/PVH, devices the backends cannot serve)
  * before anything exists, then creates the hypervisor domain (type, UUID,

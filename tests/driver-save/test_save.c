@@ -566,6 +566,82 @@ test_stale_suspend(void)
     lc_env_stop(&env);
 }
 
+typedef struct {
+    LcEnv *env;
+    const char *xml;
+} CreateArgs;
+
+static gpointer
+create_thread(gpointer data)
+{
+    CreateArgs *a = data;
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj = xvmDomainCreateXML(a->env->drv, a->xml, 0, &err);
+
+    g_assert_no_error(err);
+    xvmDomainObjEndAPI(&obj);
+    return NULL;
+}
+
+/* A createXML (or restore) of a defined domain while a start of it is
+ * under way waits for that start's job before it gives the domain its
+ * definition: the start keeps the one it runs. */
+static void
+test_create_waits_for_start(void)
+{
+    LcEnv env;
+    g_autofree char *xml = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    CreateArgs args;
+    xvmDomainDef *live;
+    GThread *thread;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    obj = lc_define(&env, &(LcGuest){ .name = "contended" });
+    {
+        /* Another definition of the same domain (its UUID). */
+        g_autofree char *plain = lc_guest_xml(&env, &(LcGuest){ .name = "contended",
+                                                                 .cmdline = "other" });
+        g_autofree char *named = NULL;
+        char uuid[XVM_UUID_STRING_BUFLEN];
+        GString *s = g_string_new(plain);
+
+        xvmUuidFormat(&obj->uuid, uuid);
+        named = g_strdup_printf("<name>contended</name>\n  <uuid>%s</uuid>", uuid);
+        g_assert_cmpuint(g_string_replace(s, "<name>contended</name>", named, 1), ==, 1);
+        xml = g_string_free(s, FALSE);
+    }
+    /* A start under way: its job, its live definition. */
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainObjBeginJob(obj, "start", 1000, &err));
+    live = xvmDomainObjPrepareLiveDef(obj, &err);
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+
+    args = (CreateArgs){ &env, xml };
+    thread = g_thread_new("create", create_thread, &args);
+    g_usleep(300 * 1000);
+    xvmDomainObjLock(obj);
+    g_assert_true(obj->live_def == live);
+    g_assert_false(xvmDomainObjIsActive(obj));
+    /* The start gives up; the createXML goes ahead with its XML. */
+    xvmDomainListSetInactive(env.drv->domains, obj, VIR_DOMAIN_SHUTOFF_FAILED);
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjUnlock(obj);
+    g_thread_join(thread);
+    lc_expect_event(&env, "contended", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainObjIsActive(obj));
+    g_assert_cmpstr(obj->live_def->os.cmdline, ==, "other");
+    g_assert_true(xvmDomainObjIsPersistent(obj));
+    xvmDomainObjUnlock(obj);
+    destroy(&env, obj);
+    lc_expect_event(&env, "contended", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_env_stop(&env);
+}
+
 static gboolean
 has_managed_save(xvmDomainObj *obj)
 {
@@ -763,6 +839,7 @@ main(int argc, char **argv)
     g_test_add_func("/driver-save/ignored-suspend", test_ignored_suspend);
     g_test_add_func("/driver-save/crash-during-save", test_crash_during_save);
     g_test_add_func("/driver-save/stale-suspend", test_stale_suspend);
+    g_test_add_func("/driver-save/create-waits-for-start", test_create_waits_for_start);
     g_test_add_func("/driver-save/managed-save", test_managed_save);
     g_test_add_func("/driver-save/image-xml", test_image_xml);
     return g_test_run();
