@@ -84,6 +84,19 @@ seeds = [
         + string("l") + i32(3) + u64(1) + string("ul") + i32(4) + u64(2)
         + string("d") + i32(5) + struct.pack(">d", 0.5) + string("b") + i32(6) + i32(1)
         + string("s") + i32(7) + string("text"),          # scheduler params ret
+    # statistics and the console
+    dom("g1", 3) + string("xvda"),                         # block_stats
+    dom("g1", 3) + string("xvda") + i32(6) + u32(1),       # block_stats_flags
+    dom("g1", 3) + string("00:16:3e:00:00:01"),            # interface_stats
+    dom("g1", 3) + u32(13) + u32(0),                       # memory_stats
+    dom("g1", 3) + string("/var/lib/xen/g1.img") + u32(0), # get_block_info
+    dom("g1", 3) + opt(None) + u32(1),                     # open_console
+    u64(8) + u64(32768) + u64(2) + u64(8192) + u64(0),     # block_stats_ret
+    u32(2) + string("rd_operations") + i32(3) + u64(8)
+        + string("errs") + i32(3) + u64(0) + i32(2),       # block_stats_flags_ret
+    b"".join(u64(v) for v in (1400, 4, 0, 0, 1500, 5, 0, 1)),   # interface_stats_ret
+    u32(2) + i32(6) + u64(65536) + i32(5) + u64(65536),    # memory_stats_ret
+    u64(4096) + u64(8 << 20) + u64(8 << 20),               # get_block_info_ret
 ]
 os.makedirs(sys.argv[1], exist_ok=True)
 for i, s in enumerate(seeds):

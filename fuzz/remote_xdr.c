@@ -102,6 +102,18 @@ static const struct {
 	T(remote_domain_get_vcpus_ret),
 	T(remote_domain_get_vcpu_pin_info_ret),
 	T(remote_domain_get_scheduler_parameters_flags_ret),
+	/* Statistics and the console. */
+	T(remote_domain_block_stats_args),
+	T(remote_domain_block_stats_flags_args),
+	T(remote_domain_interface_stats_args),
+	T(remote_domain_memory_stats_args),
+	T(remote_domain_get_block_info_args),
+	T(remote_domain_open_console_args),
+	T(remote_domain_block_stats_ret),
+	T(remote_domain_block_stats_flags_ret),
+	T(remote_domain_interface_stats_ret),
+	T(remote_domain_memory_stats_ret),
+	T(remote_domain_get_block_info_ret),
 };
 
 /* The encoding of val in a new buffer of *len bytes; NULL when it does
