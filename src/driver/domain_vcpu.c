@@ -443,7 +443,7 @@ xvmDomainGetVcpuPinInfo(xvmDriver *drv, xvmDomainObj *obj, int ncpumaps, guint8 
     const unsigned int known = VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG;
     const xvmDomainDef *def;
     guint host;
-    guint n;
+    guint n, bits;
 
     if (flags & ~known) {
         xvmConfError(error, VIR_ERR_INVALID_ARG, _("unsupported flags (0x%x) in function %s"),
@@ -469,6 +469,9 @@ xvmDomainGetVcpuPinInfo(xvmDriver *drv, xvmDomainObj *obj, int ncpumaps, guint8 
         return -1;
     def = (flags & VIR_DOMAIN_AFFECT_LIVE) ? obj->live_def : obj->persistent_def;
     n = MIN((guint)ncpumaps, def->vcpus);
+    /* No bit past the host's CPUs and the masks' capacity is ever set:
+     * a huge maplen costs no more than that. */
+    bits = MIN((guint64)maplen * 8, (guint64)MAX(host, XVM_CPUSET_MAX_CPUS));
     for (guint i = 0; i < n; i++) {
         const xvmBitmap *mask = def->cpumask;
         guint8 *out = cpumaps + (gsize)i * (gsize)maplen;
@@ -479,7 +482,7 @@ xvmDomainGetVcpuPinInfo(xvmDriver *drv, xvmDomainObj *obj, int ncpumaps, guint8 
             if (pin->vcpu == i)
                 mask = pin->cpumask;
         }
-        for (guint cpu = 0; cpu < (guint)maplen * 8; cpu++) {
+        for (guint cpu = 0; cpu < bits; cpu++) {
             gboolean set = mask ? xvmBitmapIsSet(mask, cpu) : cpu < host;
 
             if (set)
