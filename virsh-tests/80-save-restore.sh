@@ -119,6 +119,26 @@ $got
 expected:
 $expected"
 
+# save --running, restore --paused; save-image-define changes the image
+v start vt80 >/dev/null || fail "start again"
+v save vt80 "$d/vt80.save" --running >/dev/null || fail "save --running"
+v restore "$d/vt80.save" --paused >/dev/null || fail "restore --paused"
+state_is vt80 "paused (user)" || fail "after restore --paused: $(v domstate --reason vt80)"
+v destroy vt80 >/dev/null || fail "destroy"
+v save-image-dumpxml "$d/vt80.save" |
+	sed "s|<on_poweroff>destroy</on_poweroff>|<on_poweroff>preserve</on_poweroff>|" >"$d/image.xml"
+grep -q "<on_poweroff>preserve</on_poweroff>" "$d/image.xml" || fail "no on_poweroff in the image"
+v save-image-define "$d/vt80.save" "$d/image.xml" --paused >/dev/null || fail "save-image-define"
+v save-image-dumpxml "$d/vt80.save" | grep -q "<on_poweroff>preserve</on_poweroff>" ||
+	fail "save-image-define did not change the image"
+sed "s|<memory unit='KiB'>[0-9]*</memory>|<memory unit='KiB'>131072</memory>|" "$d/image.xml" >"$d/bigger.xml"
+v save-image-define "$d/vt80.save" "$d/bigger.xml" >/dev/null 2>&1 &&
+	fail "save-image-define with another memory size worked"
+v restore "$d/vt80.save" >/dev/null || fail "restore of the redefined image"
+state_is vt80 "paused (user)" || fail "after restore of a --paused image: $(v domstate --reason vt80)"
+v dumpxml vt80 | grep -q "<on_poweroff>preserve</on_poweroff>" || fail "the redefined XML is not live"
+v destroy vt80 >/dev/null || fail "destroy"
+
 # managedsave-remove; undefine refuses a domain with an image
 v start vt80 >/dev/null && v managedsave vt80 >/dev/null || fail "managedsave again"
 v managedsave-remove vt80 >/dev/null || fail "managedsave-remove"
