@@ -241,6 +241,16 @@ test_vcpus(void)
     g_assert_cmpint(info[1].state, ==, VIR_VCPU_OFFLINE);
     g_assert_cmpint(info[3].number, ==, 3);
 
+    /* Both at once. */
+    g_assert_true(set_vcpus(&env, obj, 2, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_CONFIG, &err));
+    g_assert_no_error(err);
+    g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_LIVE, NULL), ==, 2);
+    g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_CONFIG, NULL), ==, 2);
+    wait_vcpu_online(&env, domid, 1, TRUE);
+    g_assert_true(set_vcpus(&env, obj, 1, 0, &err));
+    g_assert_no_error(err);
+    wait_vcpu_online(&env, domid, 1, FALSE);
+
     /* Refusals. */
     g_assert_false(set_vcpus(&env, obj, 5, VIR_DOMAIN_VCPU_LIVE, &err));
     expect_error(&err, VIR_ERR_INVALID_ARG, "5 > 4");
@@ -526,6 +536,19 @@ test_memory(void)
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &hi, NULL));
     g_assert_cmpuint(hi.max_pages * 4, ==, 256 * MIB);
     g_assert_cmpuint(hi.tot_pages * 4, ==, 200 * MIB);
+
+    /* Both at once: each definition's maximum is checked first, nothing
+     * changes when one refuses. */
+    g_assert_false(set_memory(&env, obj, 90 * MIB, VIR_DOMAIN_MEM_LIVE | VIR_DOMAIN_MEM_CONFIG,
+                              &err));
+    expect_error(&err, VIR_ERR_INVALID_ARG, "cannot set memory higher than max memory");
+    target = (g_free(target), xs_dom_read(&env, domid, "memory/target"));
+    g_assert_cmpstr(target, ==, "204800");
+    g_assert_true(set_memory(&env, obj, 72 * MIB, VIR_DOMAIN_MEM_LIVE | VIR_DOMAIN_MEM_CONFIG,
+                             &err));
+    g_assert_no_error(err);
+    assert_config_has(&env, "mem", "<currentMemory unit='KiB'>73728</currentMemory>", TRUE);
+    wait_tot_kib(&env, domid, 72 * MIB);
 
     g_assert_false(set_memory(&env, obj, 0, VIR_DOMAIN_MEM_LIVE, &err));
     expect_error(&err, VIR_ERR_INVALID_ARG, "must not be zero");
