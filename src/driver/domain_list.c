@@ -248,6 +248,14 @@ add_to_existing(xvmDomainObj *obj, xvmDomainDef **def, unsigned int flags,
                          _("domain '%s' is already being started"), obj->name);
             goto error;
         }
+        /* The holder of a job (a start of this very domain, say) uses
+         * the live definition with the lock dropped: it is replaced only
+         * when nobody holds the job. */
+        if (obj->job) {
+            xvmConfError(error, VIR_ERR_OPERATION_INVALID,
+                         _("domain '%s' is busy (%s in progress)"), obj->name, obj->job);
+            goto error;
+        }
         xvmDomainDefFree(obj->live_def);
         obj->live_def = g_steal_pointer(def);
     } else {

@@ -45,8 +45,11 @@ typedef enum {
     /* createXML: *def describes a domain about to be started. It becomes
      * the live definition (a persistent config of the same domain is kept
      * for later starts). Refused when the domain is already active
-     * (VIR_ERR_OPERATION_INVALID "domain 'X' is already active") or exists
-     * only as a transient domain being started. Without this flag *def is
+     * (VIR_ERR_OPERATION_INVALID "domain 'X' is already active"), exists
+     * only as a transient domain being started, or while its job is held
+     * (VIR_ERR_OPERATION_INVALID "domain 'X' is busy (JOB in progress)"):
+     * the job's holder may be using the live definition unlocked. Without
+     * this flag *def is
      * a define: it becomes the persistent definition. */
     XVM_DOMAIN_LIST_ADD_LIVE = 1 << 0,
 } xvmDomainListAddFlags;

@@ -308,6 +308,40 @@ test_create_over_persistent(void)
     xvmDomainObjUnref(obj);
 }
 
+/* A createXML over a persistent domain whose start (or any job) is under
+ * way: its live definition, which the job's holder uses unlocked, stays. */
+static void
+test_create_while_job(void)
+{
+    g_autoptr(xvmDomainList) doms = xvmDomainListNew();
+    g_autoptr(xvmDomainDef) def = driverTestDef("alpha", NULL);
+    g_autoptr(GError) err = NULL;
+    xvmDomainObj *obj = define(doms, "alpha", NULL);
+    xvmDomainObj *created;
+    const xvmDomainDef *live;
+
+    g_assert_true(xvmDomainObjBeginJob(obj, "start", 1000, &err));
+    live = xvmDomainObjPrepareLiveDef(obj, &err);
+    g_assert_nonnull(live);
+    xvmDomainObjUnlock(obj);
+    g_assert_null(xvmDomainListAdd(doms, &def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
+    g_assert_cmpstr(err->message, ==, "domain 'alpha' is busy (start in progress)");
+    g_clear_error(&err);
+    g_assert_nonnull(def);
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainObjGetDef(obj) == live);
+    xvmDomainObjEndJob(obj);
+    xvmDomainObjUnlock(obj);
+    /* Once the job is over, the createXML goes through. */
+    created = xvmDomainListAdd(doms, &def, XVM_DOMAIN_LIST_ADD_LIVE, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_true(created == obj);
+    g_assert_null(def);
+    xvmDomainObjEndAPI(&created);
+    xvmDomainObjUnref(obj);
+}
+
 static void
 test_define_transient_then_undefine(void)
 {
@@ -929,6 +963,7 @@ main(int argc, char **argv)
     g_test_add_func("/driver/list/define-while-running", test_define_while_running);
     g_test_add_func("/driver/list/create-transient", test_create_transient);
     g_test_add_func("/driver/list/create-over-persistent", test_create_over_persistent);
+    g_test_add_func("/driver/list/create-while-job", test_create_while_job);
     g_test_add_func("/driver/list/define-transient-then-undefine",
                     test_define_transient_then_undefine);
     g_test_add_func("/driver/list/active-bookkeeping", test_active_bookkeeping);
