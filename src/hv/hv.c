@@ -27,8 +27,15 @@ hv_t *hv_open(const char *spec, GError **err)
 	if (g_str_has_prefix(spec, "sim:") && spec[4])
 		return hv_sim_open(spec + 4, err);
 	if (g_str_equal(spec, "xen")) {
-		g_set_error(err, HV_ERROR, ENOSYS, _("hv_xen is not built yet"));
+#ifdef HAVE_HV_XEN
+		return hv_xen_open(err);
+#else
+		g_set_error(err, HV_ERROR, ENOSYS,
+			    _("xvm was built without Xen support (libxen-dev's "
+			      "xencontrol, xenguest, xenevtchn and xenstore libraries "
+			      "were not found)"));
 		return NULL;
+#endif
 	}
 	g_set_error(err, HV_ERROR, EINVAL,
 		    _("unknown hypervisor \"%s\" (\"xen\" or \"sim:PATH\")"), spec);

@@ -48,4 +48,8 @@ struct hv {
 /* hv_sim.c: xvm-simhv at socket_path. */
 hv_t *hv_sim_open(const char *socket_path, GError **err);
 
+/* hv_xen.c (built with libxen-dev's libraries: HAVE_HV_XEN): this host's
+ * Xen through /dev/xen/privcmd. */
+hv_t *hv_xen_open(GError **err);
+
 #endif
