@@ -67,7 +67,7 @@ apt_update() {
   APT_UPDATED=1
 }
 need_pkgs="qemu-system-x86 busybox-static cpio xen-utils-4.17 xenstore-utils libxen-dev
- gcc libc6-dev xz-utils gzip"
+ gcc libc6-dev xz-utils gzip libvirt-clients"
 missing=
 for p in $need_pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

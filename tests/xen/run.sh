@@ -14,6 +14,11 @@
 #   --timeout S       QEMU run limit (default 540 s)
 #   --tests "P..."    run only tests whose names start with these prefixes
 #   --extra-dir DIR   copied over dom0's root (e.g. DIR/xvm/tests.d/05-mine.sh)
+#   --xvmd PATH|none  xvmd, copied into dom0 with virsh and their libraries
+#                     and started there with --hv xen (default: the repo's
+#                     build/src/xvmd/xvmd when it exists); the tests that
+#                     drive it with virsh fail without it
+#   --xvmd-args ARGS  more arguments for it (e.g. --verbose)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +29,8 @@ XENSTORED_ARGS=
 TIMEOUT=${XVM_XEN_TIMEOUT:-540}
 TESTS=
 LOG=
+XVMD=
+XVMD_ARGS=
 EXTRA_DIRS=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -39,9 +46,13 @@ while [ $# -gt 0 ]; do
     --tests=*) TESTS=${1#*=}; shift ;;
     --log) LOG=$2; shift 2 ;;
     --log=*) LOG=${1#*=}; shift ;;
+    --xvmd) XVMD=$2; shift 2 ;;
+    --xvmd=*) XVMD=${1#*=}; shift ;;
+    --xvmd-args) XVMD_ARGS=$2; shift 2 ;;
+    --xvmd-args=*) XVMD_ARGS=${1#*=}; shift ;;
     --extra-dir) EXTRA_DIRS+=("$2"); shift 2 ;;
     --extra-dir=*) EXTRA_DIRS+=("${1#*=}"); shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -72,6 +83,21 @@ else
   banner "xenstored: OURS ($XENSTORED)"
 fi
 
+if [ -z "$XVMD" ]; then
+  if [ -x "$REPO/build/src/xvmd/xvmd" ]; then
+    XVMD=$REPO/build/src/xvmd/xvmd
+  else
+    XVMD=none
+    banner "xvmd: NONE -- $REPO/build/src/xvmd/xvmd does not exist: the virsh tests will fail"
+  fi
+fi
+if [ "$XVMD" != none ]; then
+  [ -x "$XVMD" ] || fail "--xvmd $XVMD: not an executable file"
+  XVMD=$(cd "$(dirname "$XVMD")" && pwd)/$(basename "$XVMD")
+  [ -x /usr/bin/virsh ] || fail "virsh (libvirt-clients) is not installed: the virsh tests need it"
+  banner "xvmd: $XVMD (--hv xen in dom0), with /usr/bin/virsh"
+fi
+
 # dom0's /xvm/xen.env, with shell quoting.
 q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
 EXTRA=$(mktemp -d /tmp/xvm-xen-extra.XXXXXX)
@@ -82,12 +108,15 @@ mkdir -p "$EXTRA/xvm"
   [ "$XENSTORED" = debian ] || echo "XENSTORED=$(q "$XENSTORED")"
   [ -n "$XENSTORED_ARGS" ] && echo "XENSTORED_ARGS=$(q "$XENSTORED_ARGS")"
   [ -n "$TESTS" ] && echo "XVM_TESTS=$(q "$TESTS")"
+  [ "$XVMD" = none ] || echo "XVMD=$(q "$XVMD")"
+  [ -n "$XVMD_ARGS" ] && echo "XVMD_ARGS=$(q "$XVMD_ARGS")"
   true
 } > "$EXTRA/xvm/xen.env"
 build_args=(--cache "$CACHE")
 for d in "${EXTRA_DIRS[@]}"; do build_args+=(--extra-dir "$d"); done
 build_args+=(--extra-dir "$EXTRA")
 [ "$XENSTORED" = debian ] || build_args+=(--extra-bin "$XENSTORED")
+[ "$XVMD" = none ] || build_args+=(--extra-bin "$XVMD" --extra-bin /usr/bin/virsh)
 
 tb=$(date +%s)
 if ! "$HERE/build-images.sh" "${build_args[@]}" > /dev/null; then

@@ -1,0 +1,207 @@
+#!/bin/sh
+# xvmd on real Xen (hv_xen), driven by virsh in dom0: the same tiny PV
+# guest started by xl create and by virsh start, timed from the request to
+# its console marker; then virsh define + start -> marker; list, dominfo
+# and dumpxml agree with xl (domid, vCPUs, memory, CPU time); suspend and
+# resume change Xen's state; shutdown -> the guest powers off, stopped
+# with reason shutdown; start again; destroy; undefine; nothing is left in
+# Xen or xenstore.
+. /xvm/lib.sh
+CFG=/xvm/guest/tiny.cfg
+CON=/var/log/xen/console
+BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
+URI='xen:///system?socket=/run/xvm/virtxend-sock'
+g=xvm-v1
+
+v() { timeout 120 virsh -q -c "$URI" "$@"; }
+
+if [ ! -S /run/xvm/virtxend-sock ]; then
+  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"
+  xvm_finish
+fi
+
+# count FILE TEXT: sets N to the number of lines of FILE holding TEXT.
+count() {
+  N=0
+  [ -r "$1" ] || return 0
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    case $_l in *"$2"*) N=$((N + 1)) ;; esac
+  done < "$1"
+}
+
+# wait_count FILE TEXT MIN SECONDS: until FILE holds TEXT on MIN lines.
+wait_count() {
+  xvm_now; _e=$((NOW + $4 * 100))
+  while :; do
+    count "$1" "$2"
+    [ "$N" -ge "$3" ] && return 0
+    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
+    sleep 0.25
+  done
+}
+
+# xl_field NAME COLUMN: a column of NAME's row in xl list (2 id, 3 MiB,
+# 4 vCPUs, 5 state, 6 seconds).
+xl_field() {
+  xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
+}
+
+# wait_state NAME STATE SECONDS: until virsh domstate says STATE.
+wait_state() {
+  xvm_now; _e=$((NOW + $3 * 100))
+  while :; do
+    ST=$(v domstate "$1" 2>&1)
+    [ "$ST" = "$2" ] && return 0
+    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
+    sleep 0.5
+  done
+}
+
+secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
+
+# ---- 1. xl create and virsh start of the same guest, timed ---------------
+gx=xvm-xl
+xvm_now; c0=$NOW
+if xl create "$CFG" "name=\"$gx\"" > /dev/null && \
+   xvm_wait_text "$CON/guest-$gx.log" XVM-GUEST-HELLO "$BOOT_WAIT"; then
+  xvm_now; t_xl=$((NOW - c0))
+  xvm_ok "xl create: marker after $(secs $t_xl)s"
+else
+  xvm_fail "xl create of $gx: no marker"
+fi
+xl destroy $gx > /dev/null 2>&1
+
+XML=/tmp/$g.xml
+cat > "$XML" <<XML
+<domain type='xen'>
+  <name>$g</name>
+  <memory unit='KiB'>131072</memory>
+  <currentMemory unit='KiB'>131072</currentMemory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenpv'>xen</type>
+    <kernel>/xvm/guest/vmlinux.gz</kernel>
+    <initrd>/xvm/guest/initrd.gz</initrd>
+    <cmdline>console=hvc0 loglevel=4</cmdline>
+  </os>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <console type='pty'><target type='xen' port='0'/></console>
+  </devices>
+</domain>
+XML
+vm_before=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
+if out=$(v define "$XML" 2>&1); then xvm_ok "virsh define"; else
+  xvm_fail "virsh define: $out"; tail -n 20 /var/log/xen/xvmd.out; xvm_finish; fi
+uuid=$(v domuuid $g)
+
+LOG=$CON/guest-$g.log
+xvm_now; c0=$NOW
+if out=$(v start $g 2>&1); then
+  xvm_now; xvm_info "virsh start returned after $(secs $((NOW - c0)))s"
+else
+  xvm_fail "virsh start: $out"; tail -n 20 /var/log/xen/xvmd.out
+  v undefine $g > /dev/null 2>&1; xvm_finish
+fi
+if wait_count "$LOG" XVM-GUEST-HELLO 1 "$BOOT_WAIT"; then
+  xvm_now; t_virsh=$((NOW - c0))
+  xvm_ok "virsh start: marker after $(secs $t_virsh)s"
+  [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(secs $t_xl)s virsh=$(secs $t_virsh)s"
+else
+  xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
+  [ -r "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/  console: /'
+  xl list; v destroy $g; v undefine $g; xvm_finish
+fi
+
+# ---- 2. what virsh shows is what Xen has -----------------------------------
+domid=$(xl domid $g 2>/dev/null)
+[ -n "$domid" ] && xvm_ok "xl knows $g as domain $domid" || xvm_fail "xl domid $g failed"
+row=$(v list | awk -v n=$g '$2 == n')
+case $row in
+  *"$domid"*"$g"*running*) xvm_ok "virsh list: $row" ;;
+  *) xvm_fail "virsh list: '$row' (want id $domid, running)" ;;
+esac
+info=$(v dominfo $g)
+field() { echo "$info" | sed -n "s/^$1: *//p"; }
+[ "$(field Id)" = "$domid" ] && xvm_ok "dominfo Id $domid" || xvm_fail "dominfo Id '$(field Id)' != $domid"
+[ "$(field 'CPU(s)')" = 1 ] && xvm_ok "dominfo 1 vCPU" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
+[ "$(field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
+  xvm_fail "dominfo Max memory '$(field 'Max memory')'"
+used=$(field 'Used memory'); used=${used% KiB}
+xl_mib=$(xl_field $g 3)
+# Xen's tot_pages in MiB (xl) and KiB (virsh): within 1 MiB.
+if [ -n "$used" ] && [ -n "$xl_mib" ] && [ $((used / 1024 - xl_mib)) -ge -1 ] && \
+   [ $((used / 1024 - xl_mib)) -le 1 ]; then
+  xvm_ok "dominfo used memory $used KiB, xl list $xl_mib MiB"
+else
+  xvm_fail "dominfo Used memory '$used' KiB, xl list '$xl_mib' MiB"
+fi
+cpu=$(field 'CPU time'); cpu=${cpu%s}
+case $cpu in
+  ''|0.0|0) xvm_fail "dominfo CPU time '$cpu' (the guest has run)" ;;
+  *) xvm_ok "dominfo CPU time ${cpu}s (xl: $(xl_field $g 6)s)" ;;
+esac
+xml=$(v dumpxml $g)
+case $xml in *"<domain type='xen' id='$domid'>"*) xvm_ok "dumpxml id='$domid'" ;;
+  *) xvm_fail "dumpxml has no id='$domid': $(echo "$xml" | head -n 1)" ;; esac
+case $xml in *"<vcpu placement='static'>1</vcpu>"*) xvm_ok "dumpxml 1 vCPU" ;;
+  *) xvm_fail "dumpxml vcpu: $(echo "$xml" | grep '<vcpu')" ;; esac
+case $xml in *"<memory unit='KiB'>131072</memory>"*) xvm_ok "dumpxml memory" ;;
+  *) xvm_fail "dumpxml memory: $(echo "$xml" | grep '<memory')" ;; esac
+[ "$(xenstore-read /local/domain/$domid/name 2>/dev/null)" = $g ] &&
+  xvm_ok "xenstore /local/domain/$domid/name" || xvm_fail "/local/domain/$domid/name"
+[ "$(xenstore-read /vm/$uuid/name 2>/dev/null)" = $g ] && xvm_ok "/vm/$uuid" ||
+  xvm_fail "/vm/$uuid/name"
+
+# ---- 3. suspend / resume: Xen's pause --------------------------------------
+if v suspend $g > /dev/null; then
+  st=$(xl_field $g 5); v_st=$(v domstate $g)
+  case $st in *p*) xvm_ok "suspend: xl state $st, virsh $v_st" ;;
+    *) xvm_fail "suspend: xl state '$st' is not paused (virsh: $v_st)" ;; esac
+else xvm_fail "virsh suspend"; fi
+if v resume $g > /dev/null; then
+  st=$(xl_field $g 5); v_st=$(v domstate $g)
+  case $st in *p*) xvm_fail "resume: xl state '$st' still paused" ;;
+    *) [ "$v_st" = running ] && xvm_ok "resume: xl state $st, virsh $v_st" ||
+         xvm_fail "resume: virsh says '$v_st'" ;; esac
+else xvm_fail "virsh resume"; fi
+
+# ---- 4. graceful shutdown: the guest powers off ---------------------------
+if out=$(v shutdown $g 2>&1); then xvm_ok "virsh shutdown"; else xvm_fail "virsh shutdown: $out"; fi
+if wait_state $g "shut off" 120; then
+  r=$(v domstate --reason $g)
+  [ "$r" = "shut off (shutdown)" ] && xvm_ok "stopped: $r" || xvm_fail "stopped with '$r'"
+else
+  xvm_fail "still '$ST' 120 s after virsh shutdown"
+fi
+wait_count "$LOG" XVM-GUEST-POWEROFF 1 5 && xvm_ok "the guest's /sbin/poweroff ran" ||
+  xvm_fail "no XVM-GUEST-POWEROFF on the console"
+xl domid $g > /dev/null 2>&1 && xvm_fail "xl still lists $g" || xvm_ok "gone from xl"
+
+# ---- 5. start again, destroy, undefine -------------------------------------
+if out=$(v start $g 2>&1) && wait_count "$LOG" XVM-GUEST-HELLO 2 "$BOOT_WAIT"; then
+  domid2=$(xl domid $g 2>/dev/null)
+  [ -n "$domid2" ] && [ "$domid2" != "$domid" ] && xvm_ok "started again as domain $domid2" ||
+    xvm_fail "second start: domid '$domid2' (first $domid)"
+else
+  xvm_fail "second start: $out; no second marker"
+fi
+if out=$(v destroy $g 2>&1); then xvm_ok "virsh destroy"; else xvm_fail "virsh destroy: $out"; fi
+r=$(v domstate --reason $g)
+[ "$r" = "shut off (destroyed)" ] && xvm_ok "after destroy: $r" || xvm_fail "after destroy: '$r'"
+xl domid $g > /dev/null 2>&1 && xvm_fail "xl still lists $g after destroy" || xvm_ok "gone from xl"
+if out=$(v undefine $g 2>&1); then xvm_ok "virsh undefine"; else xvm_fail "virsh undefine: $out"; fi
+v list --all --name | grep -qx $g && xvm_fail "$g still listed after undefine" ||
+  xvm_ok "not listed after undefine"
+
+# ---- 6. nothing left --------------------------------------------------------
+n=$(xl list | grep -vc '^Name ')
+[ "$n" = 1 ] && xvm_ok "xl list: only Domain-0" || { xvm_fail "leftover domains:"; xl list; }
+doms=$(xenstore-list /local/domain 2>&1 | tr '\n' ' ')
+[ "$doms" = "0 " ] && xvm_ok "/local/domain: only 0" || xvm_fail "/local/domain holds: $doms"
+vm_after=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
+[ "$vm_after" = "$vm_before" ] && xvm_ok "/vm: nothing of $g" ||
+  xvm_fail "/vm before '$vm_before' after '$vm_after'"
+xvm_finish
