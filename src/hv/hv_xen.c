@@ -270,6 +270,13 @@ static bool xen_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *d
 		xc_fail(x, err, _("cannot create the domain"));
 		return false;
 	}
+	/* Xen 4.17 sizes d->vcpu[] at creation but allocates the vCPUs here
+	 * (libxl__build_pre): without them the build cannot set vCPU 0. */
+	if (xc_domain_max_vcpus(x->xch, id, cfg->max_vcpus)) {
+		xc_fail(x, err, _("cannot give domain %u its %u vCPUs"), id, cfg->max_vcpus);
+		xc_domain_destroy(x->xch, id);
+		return false;
+	}
 	*domid = id;
 	return true;
 }
