@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "dom0_block.h"
 #include "domain_backends.h"
 #include "domain_xs_layout.h"
 #include "driver_internal.h"
@@ -118,6 +119,23 @@ apply_cputune(xvmDriver *drv, hv_t *hv, const xvmDomainDef *def, guint32 domid,
     return TRUE;
 }
 
+/* On real Xen nothing in dom0 runs the disks' hotplug script (no udev
+ * rule; libxl runs it itself): the driver does its work. The simulated
+ * machine's backends do it for themselves. */
+static gboolean
+dom0_hotplug(hv_t *hv, xvmXsConn *conn, const GPtrArray *backends, GError **error)
+{
+    if (strcmp(hv_backend_name(hv), "xen") != 0)
+        return TRUE;
+    for (guint i = 0; i < backends->len; i++) {
+        const xvmBackendRef *ref = g_ptr_array_index((GPtrArray *)backends, i);
+
+        if (strstr(ref->path, "/backend/vbd/") && !xvmDom0BlockAttach(conn, ref->path, error))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean
 xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
                      const struct hv_build_result *res, const xvmStartHow *how,
@@ -152,7 +170,8 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
         goto out;
     }
     backends = xvmDomainBackends(def, domid, 0);
-    if (!xvmWaitBackends(conn, backends, drv->cfg.backend_timeout_ms, error))
+    if (!dom0_hotplug(hv, conn, backends, error) ||
+        !xvmWaitBackends(conn, backends, drv->cfg.backend_timeout_ms, error))
         goto out;
     if (!apply_cputune(drv, hv, def, domid, error))
         goto out;

@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "dom0_block.h"
 #include "domain_state.h"
 #include "domain_xs_layout.h"
 #include "driver_internal.h"
@@ -44,6 +46,7 @@ xvmDomainTeardown(xvmDriver *drv, guint32 domid, const xvmUuid *uuid)
 {
     static const char *const kinds[] = { "vbd", "vif", "console" };
     g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) loops = g_ptr_array_new_with_free_func(g_free);
     g_autoptr(xvmXsConn) conn = NULL;
     g_autoptr(GError) err = NULL;
     hv_t *hv = xvmDriverHvAcquire(drv, &err);
@@ -60,11 +63,18 @@ xvmDomainTeardown(xvmDriver *drv, guint32 domid, const xvmUuid *uuid)
     g_ptr_array_add(paths, xvmXsDomainPath(domid));
     g_ptr_array_add(paths, xvmXsVmPath(uuid));
 
-    if (!(conn = xvmXsConnOpen(drv->cfg.xenstored_path, &err)) ||
+    if ((conn = xvmXsConnOpen(drv->cfg.xenstored_path, &err)) && hv &&
+        strcmp(hv_backend_name(hv), "xen") == 0)
+        xvmDom0BlockReleaseDomain(conn, domid, 0, loops);
+    if (!conn ||
         !xvmXsRemoveTrees(conn, (const char *const *)paths->pdata, paths->len, &err)) {
         g_warning(_("domain %u: cannot remove its xenstore entries: %s"), domid, err->message);
         g_clear_error(&err);
     }
+    /* The backends are gone: their loop devices go (the block script's
+     * "remove"). */
+    for (guint i = 0; i + 1 < loops->len; i += 2)
+        xvmDom0BlockRelease(g_ptr_array_index(loops, i), g_ptr_array_index(loops, i + 1));
     /* xenstored may have released it already, seeing it dying. */
     if (conn && !xs_release(conn->xs, domid, &err) &&
         !g_error_matches(err, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))

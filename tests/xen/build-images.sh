@@ -29,7 +29,8 @@ ENV_LINES=()
 DOM0_OUT=
 DEFAULT_TESTS=1
 XEN_LIBEXEC=/usr/lib/xen-4.17/bin
-MODULES="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback"
+# dom0: the first 7 and loop (file-backed disks); the guest: xen-blkfront.
+MODULES="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback loop xen-blkfront"
 
 die() { echo "build-images: FATAL: $*" >&2; exit 1; }
 say() { echo "build-images: $*" >&2; }
@@ -201,7 +202,8 @@ rm -f "$G/usr/sbin/poweroff" "$G/usr/bin/poweroff"
 install -m 755 "$HERE/guest/poweroff" "$G/usr/sbin/poweroff"
 install -m 755 "$WORK/xsprobe" "$G/usr/bin/xsprobe"
 mkdir -p "$G/usr/lib/modules"
-cp "$EXTRACT/modules/xenfs.ko" "$EXTRACT/modules/xen-privcmd.ko" "$G/usr/lib/modules/"
+cp "$EXTRACT/modules/xenfs.ko" "$EXTRACT/modules/xen-privcmd.ko" \
+   "$EXTRACT/modules/xen-blkfront.ko" "$G/usr/lib/modules/"
 pack "$G" "$CACHE/guest-initrd.gz"
 
 # ---- 4. dom0 initramfs -------------------------------------------------------------

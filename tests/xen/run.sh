@@ -19,6 +19,7 @@
 #                     build/src/xvmd/xvmd when it exists); the tests that
 #                     drive it with virsh fail without it
 #   --xvmd-args ARGS  more arguments for it (e.g. --verbose)
+#   --test-timeout S  seconds per test in dom0 (default 300)
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -31,6 +32,7 @@ TESTS=
 LOG=
 XVMD=
 XVMD_ARGS=
+TEST_TIMEOUT=
 EXTRA_DIRS=()
 while [ $# -gt 0 ]; do
   case $1 in
@@ -48,11 +50,13 @@ while [ $# -gt 0 ]; do
     --log=*) LOG=${1#*=}; shift ;;
     --xvmd) XVMD=$2; shift 2 ;;
     --xvmd=*) XVMD=${1#*=}; shift ;;
+    --test-timeout) TEST_TIMEOUT=$2; shift 2 ;;
+    --test-timeout=*) TEST_TIMEOUT=${1#*=}; shift ;;
     --xvmd-args) XVMD_ARGS=$2; shift 2 ;;
     --xvmd-args=*) XVMD_ARGS=${1#*=}; shift ;;
     --extra-dir) EXTRA_DIRS+=("$2"); shift 2 ;;
     --extra-dir=*) EXTRA_DIRS+=("${1#*=}"); shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -110,6 +114,7 @@ mkdir -p "$EXTRA/xvm"
   [ -n "$TESTS" ] && echo "XVM_TESTS=$(q "$TESTS")"
   [ "$XVMD" = none ] || echo "XVMD=$(q "$XVMD")"
   [ -n "$XVMD_ARGS" ] && echo "XVMD_ARGS=$(q "$XVMD_ARGS")"
+  [ -n "$TEST_TIMEOUT" ] && echo "XVM_TEST_TIMEOUT=$(q "$TEST_TIMEOUT")"
   true
 } > "$EXTRA/xvm/xen.env"
 build_args=(--cache "$CACHE")

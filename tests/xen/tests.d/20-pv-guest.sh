@@ -35,6 +35,8 @@ create_and_wait() {
   if xvm_wait_text "$CON/guest-$g.log" XVM-GUEST-HELLO "$BOOT_WAIT"; then
     xvm_now
     xvm_ok "$g: marker on its console after $(( (NOW - c0) / 100 ))s: $MATCH"
+    # create -> marker of the first guest, for 60-virsh-pv's side by side.
+    [ -f /run/xvm-xl-create-marker ] || echo $((NOW - c0)) > /run/xvm-xl-create-marker
   else
     xvm_fail "$g: no XVM-GUEST-HELLO in $CON/guest-$g.log within ${BOOT_WAIT}s"
     [ -r "$CON/guest-$g.log" ] && tail -n 20 "$CON/guest-$g.log" | sed "s/^/  $g console: /"

@@ -60,16 +60,23 @@ wait_state() {
 secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
 
 # ---- 1. xl create and virsh start of the same guest, timed ---------------
-gx=xvm-xl
-xvm_now; c0=$NOW
-if xl create "$CFG" "name=\"$gx\"" > /dev/null && \
-   xvm_wait_text "$CON/guest-$gx.log" XVM-GUEST-HELLO "$BOOT_WAIT"; then
-  xvm_now; t_xl=$((NOW - c0))
-  xvm_ok "xl create: marker after $(secs $t_xl)s"
+# xl's time: 20-pv-guest's first guest (the same config, in this dom0),
+# else a guest of our own.
+if [ -r /run/xvm-xl-create-marker ]; then
+  read -r t_xl < /run/xvm-xl-create-marker
+  xvm_info "xl create: marker after $(secs "$t_xl")s (20-pv-guest)"
 else
-  xvm_fail "xl create of $gx: no marker"
+  gx=xvm-xl
+  xvm_now; c0=$NOW
+  if xl create "$CFG" "name=\"$gx\"" > /dev/null && \
+     xvm_wait_text "$CON/guest-$gx.log" XVM-GUEST-HELLO "$BOOT_WAIT"; then
+    xvm_now; t_xl=$((NOW - c0))
+    xvm_ok "xl create: marker after $(secs $t_xl)s"
+  else
+    xvm_fail "xl create of $gx: no marker"
+  fi
+  xl destroy $gx > /dev/null 2>&1
 fi
-xl destroy $gx > /dev/null 2>&1
 
 XML=/tmp/$g.xml
 cat > "$XML" <<XML
@@ -108,7 +115,7 @@ fi
 if wait_count "$LOG" XVM-GUEST-HELLO 1 "$BOOT_WAIT"; then
   xvm_now; t_virsh=$((NOW - c0))
   xvm_ok "virsh start: marker after $(secs $t_virsh)s"
-  [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(secs $t_xl)s virsh=$(secs $t_virsh)s"
+  [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(secs "$t_xl")s virsh=$(secs $t_virsh)s"
 else
   xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
   [ -r "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/  console: /'
