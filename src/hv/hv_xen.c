@@ -32,9 +32,6 @@
 #include "hv_backend.h"
 
 #define PRIVCMD "/dev/xen/privcmd"
-/* What libxl adds to a domain's maximum over its memory
- * (LIBXL_MAXMEM_CONSTANT, KiB). */
-#define MAXMEM_SLACK_KIB 1024
 /* libxl's default event channel limit (b_info->event_channels). */
 #define MAX_EVTCHN_PORT 1023
 #define LIST_BATCH 256
@@ -285,7 +282,10 @@ static bool xen_set_max_mem(hv_t *hv, uint32_t domid, uint64_t max_kib, GError *
 {
 	struct hv_xen *x = hx(hv);
 
-	if (xc_domain_setmaxmem(x->xch, domid, max_kib + MAXMEM_SLACK_KIB)) {
+	/* Exactly the ceiling asked for (libxl adds 1 MiB of slack,
+	 * LIBXL_MAXMEM_CONSTANT): a PV build populates exactly its memory,
+	 * and what the driver shows as the maximum is Xen's. */
+	if (xc_domain_setmaxmem(x->xch, domid, max_kib)) {
 		xc_fail(x, err, _("cannot set the maximum memory of domain %u"), domid);
 		return false;
 	}

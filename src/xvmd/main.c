@@ -143,6 +143,10 @@ static bool open_driver(const xvmd_options *opts, rpc_server *srv, xvmDriver **d
 	g_autoptr(GError) drv_err = NULL;
 
 	*drv = NULL;
+	/* hv_xen follows domain state changes through libxenstore when
+	 * xenstored holds VIRQ_DOM_EXC: the same xenstored as ours (set
+	 * before any thread starts). */
+	g_setenv("XENSTORED_PATH", opts->xenstored_path, FALSE);
 	if (!opts->hv_spec) {
 		g_autoptr(hv_t) probe = hv_open(NULL, &drv_err);
 
