@@ -123,6 +123,7 @@ static void *guest_restore(const struct sim_guest_env *env, const void *blob, si
 	g = guest_new(env);
 	g->uptime_s = GUINT64_FROM_LE(b.uptime_s);
 	g->counter = GUINT64_FROM_LE(b.counter);
+	g->resumed = true;
 	guest_console_printf(g, "xvm-sim: %u resumed after %" G_GUINT64_FORMAT " s\n",
 			     env->domid, g->uptime_s);
 	guest_run(g);

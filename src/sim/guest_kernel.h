@@ -33,6 +33,7 @@ struct guest {
 	bool suspended;                  /* SHUTDOWN_suspend issued */
 	bool pending_store, pending_console;
 	bool booted;                     /* the boot marker was printed */
+	bool resumed;                    /* made from a saved state */
 
 	guint tick;                      /* once a second while running */
 	uint64_t uptime_s;               /* seconds run, survives save */

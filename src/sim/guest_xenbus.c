@@ -198,6 +198,13 @@ static void watch(struct guest *g, const char *rel, const char *token)
 {
 	g_autofree char *path = g_strdup_printf("%s/%s", g->home, rel);
 
+	/* A kernel resumed in the domain it suspended in (the toolstack
+	 * cancelled the suspend) finds the watches of its former self still
+	 * registered, under the same tokens: they go first, or the new ones
+	 * fail (EEXIST) and the kernel would never hear of its tree again.
+	 * In a new domain there is nothing to remove (the error is ignored). */
+	if (g->resumed)
+		xs_unwatch_async(g->xs, path, token, NULL, NULL);
 	xs_watch_async(g->xs, path, token, on_watch, g, on_write_done, g);
 }
 

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <stdint.h>
@@ -492,6 +493,71 @@ test_ignored_suspend(void)
     lc_env_stop(&env);
 }
 
+/* The guest suspended but its image cannot be put in place (the target
+ * is a non-empty directory: the rename fails last): the suspend is
+ * cancelled and the guest runs on, with its devices; nothing is left. */
+static void
+test_cancelled_save(void)
+{
+    LcEnv env;
+    g_autofree char *busy = NULL;
+    g_autofree char *inside = NULL;
+    g_autofree char *good = NULL;
+    g_autoptr(xvmDomainObj) obj = NULL;
+    g_autoptr(GError) err = NULL;
+    struct hv_dominfo info;
+    int domid;
+
+    lc_env_start(&env);
+    lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    busy = g_build_filename(env.s.dir, "busy.save", NULL);
+    inside = g_build_filename(busy, "file", NULL);
+    good = g_build_filename(env.s.dir, "good.save", NULL);
+    g_assert_cmpint(g_mkdir(busy, 0700), ==, 0);
+    write_file(inside, "x", 1);
+    obj = lc_define(&env, &(LcGuest){ .name = "survivor", .net = TRUE,
+                                      .cmdline = "xvmsim.counter" });
+    start(&env, obj, 0);
+    lc_expect_event(&env, "survivor", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    domid = domid_of(obj);
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+
+    g_assert_false(save(&env, obj, busy, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
+    g_clear_error(&err);
+    assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    g_assert_cmpint(domid_of(obj), ==, domid);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_false(info.flags & (HV_DOMINF_SHUTDOWN | HV_DOMINF_PAUSED));
+    assert_no_file_like(env.s.dir, "busy.save.");
+    g_assert_true(g_file_test(inside, G_FILE_TEST_IS_REGULAR));
+    lc_assert_connected(&env, domid, FALSE, TRUE);
+    lc_expect_no_event(&env, 200);
+    {
+        /* It runs: its counter goes on past where the suspend was. */
+        g_autofree char *log = console_log(&env, "survivor");
+        g_autofree char *text = NULL;
+        g_autofree char *next = NULL;
+        int last = 0;
+        const char *p;
+
+        g_assert_true(g_file_get_contents(log, &text, NULL, NULL));
+        for (p = text; (p = strstr(p, "xvm-sim counter: ")); p++)
+            last = atoi(p + strlen("xvm-sim counter: "));
+        next = g_strdup_printf("xvm-sim counter: %d\n", last + 2);
+        g_assert_true(stack_wait_file(log, next));
+    }
+    /* And it saves once the target is free. */
+    save_ok(&env, obj, good, 0);
+    lc_expect_event(&env, "survivor", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    restore_ok(&env, good, 0);
+    lc_expect_event(&env, "survivor", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    lc_assert_connected(&env, domid_of(obj), FALSE, TRUE);
+    destroy(&env, obj);
+    lc_expect_event(&env, "survivor", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    lc_env_stop(&env);
+}
+
 /* A guest that crashes instead of suspending: its <on_crash> applies
  * (destroy) and the save fails; no image. */
 static void
@@ -837,6 +903,7 @@ main(int argc, char **argv)
     g_test_add_func("/driver-save/transient", test_transient);
     g_test_add_func("/driver-save/bad-images", test_bad_images);
     g_test_add_func("/driver-save/ignored-suspend", test_ignored_suspend);
+    g_test_add_func("/driver-save/cancelled-save", test_cancelled_save);
     g_test_add_func("/driver-save/crash-during-save", test_crash_during_save);
     g_test_add_func("/driver-save/stale-suspend", test_stale_suspend);
     g_test_add_func("/driver-save/create-waits-for-start", test_create_waits_for_start);
