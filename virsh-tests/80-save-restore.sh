@@ -16,11 +16,13 @@ echo kernel >"$d/vmlinuz"
 truncate -s 4M "$d/disk.img"
 
 # domain_xml NAME CMDLINE EXTRA: a PV guest with a disk, an interface and
-# a console; EXTRA goes after <os>.
+# a console; EXTRA goes after <os>. A fixed UUID per domain, so that a
+# repeated define updates it.
 domain_xml() {
 	cat <<XML
 <domain type='xen'>
   <name>$1</name>
+  <uuid>$(printf '%s' "$1" | md5sum | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\).*/\1-\2-\3-\4-\5/')</uuid>
   <memory unit='MiB'>64</memory>
   <vcpu>1</vcpu>
   <os><type>linux</type><kernel>$d/vmlinuz</kernel><cmdline>$2</cmdline></os>
