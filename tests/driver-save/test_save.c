@@ -811,6 +811,25 @@ test_managed_save(void)
     start(&env, obj, VIR_DOMAIN_START_FORCE_BOOT);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     g_assert_false(has_managed_save(obj));
+
+    /* Autostart at the next daemon start uses the image, as a start. */
+    save_ok(&env, obj, NULL, 0);
+    lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainSetAutostart(env.drv->store, obj, TRUE, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_driver_close(&env);
+    g_clear_pointer(&obj, xvmDomainObjUnref);
+    lc_driver_open(&env, TRUE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
+    lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
+    obj = xvmDomainListFindByName(env.drv->domains, "keeper", NULL);
+    g_assert_nonnull(obj);
+    xvmDomainObjUnlock(obj);
+    assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_RESTORED);
+    g_assert_false(has_managed_save(obj));
+    g_assert_false(g_file_test(image, G_FILE_TEST_EXISTS));
+    lc_assert_connected(&env, domid_of(obj), TRUE, FALSE);
     destroy(&env, obj);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
