@@ -906,7 +906,7 @@ def _():
 
 # ---- racing clients ------------------------------------------------------
 
-@case("race", "define-undefine-start-destroy")
+@case("race", "define-undefine-start-stop-pause")
 def _():
     # Eight clients at once on three names: every call succeeds or fails
     # with the code of a legitimate loser (never an internal error), and
@@ -921,7 +921,7 @@ def _():
             n = rnd.randrange(3)
             name, uuid = "race%d" % n, "c%d000000-2222-3333-4444-555555555555" % n
             try:
-                op = rnd.randrange(5)
+                op = rnd.randrange(10)
                 if op == 0:
                     c.defineXML(xml(name, uuid))
                 elif op == 1:
@@ -930,8 +930,20 @@ def _():
                     c.lookupByName(name).create()
                 elif op == 3:
                     c.lookupByName(name).destroy()
-                else:
+                elif op == 4:
                     c.createXML(xml(name, uuid), 0)
+                elif op == 5:
+                    c.lookupByName(name).suspend()
+                elif op == 6:
+                    c.lookupByName(name).resume()
+                elif op == 7:
+                    c.lookupByName(name).setAutostart(rnd.randrange(2))
+                elif op == 8:
+                    d = c.lookupByName(name)
+                    d.info()
+                    d.XMLDesc(0)
+                else:
+                    c.lookupByName(name).shutdown()
             except libvirt.libvirtError as e:
                 if e.get_error_code() not in allowed:
                     bad.append("%s: %s" % (code_name(e.get_error_code()), e))
@@ -943,15 +955,25 @@ def _():
         t.join(120)
         assert not t.is_alive(), "a client hangs"
     assert not bad, bad[:3]
+    # Clean up; a guest told to shut down may still be on its way down.
     c = conn()
-    for d in c.listAllDomains(0):
-        if d.name().startswith("race"):
-            persistent = d.isPersistent()
-            assert os.path.exists("%s/state/%s.xml" % (D, d.name())) == bool(persistent)
-            if d.isActive():
-                d.destroy()
-            if persistent:
-                d.undefine()
+    end = time.monotonic() + 30
+    while True:
+        left = [d for d in c.listAllDomains(0) if d.name().startswith("race")]
+        if not left:
+            break
+        assert time.monotonic() < end, "left: %r" % [d.name() for d in left]
+        for d in left:
+            try:
+                persistent = d.isPersistent()
+                assert os.path.exists("%s/state/%s.xml" % (D, d.name())) == bool(persistent)
+                if d.isActive():
+                    d.destroy()
+                if persistent:
+                    d.undefineFlags(0)
+            except libvirt.libvirtError as e:
+                assert e.get_error_code() in allowed, e
+        time.sleep(0.1)
     for n in range(3):
         assert not os.path.exists("%s/state/race%d.xml" % (D, n))
 
