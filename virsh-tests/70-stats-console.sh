@@ -69,6 +69,16 @@ done
 v domblkstat vt70 xvdz >/dev/null 2>"$d/err" && fail "domblkstat of no disk"
 grep -q "invalid path: xvdz" "$d/err" || fail "domblkstat xvdz: $(cat "$d/err")"
 
+# domiflist and domblklist (the live XML): Xen's interface name, as libxl,
+# which the inactive XML and a define of the live XML leave out.
+v domiflist vt70 | grep -q "^ *vif$id.0 *bridge *br70 .*00:16:3e:70:00:01" ||
+	fail "domiflist: $(v domiflist vt70)"
+v domblklist vt70 | grep -q "^ *xvda *$d/disk.img" || fail "domblklist: $(v domblklist vt70)"
+v dumpxml --inactive vt70 | grep -q "vif$id" && fail "the inactive XML names vif$id.0"
+v dumpxml vt70 >"$d/live.xml"
+v define "$d/live.xml" >/dev/null || fail "define of the live XML"
+v dumpxml --inactive vt70 | grep -q "vif$id" && fail "a define kept vif$id.0"
+
 # Interface statistics: by Xen's name and by MAC, the same device; they grow.
 v domifstat vt70 "vif$id.0" >"$d/if1" || fail "domifstat vif$id.0"
 for f in rx_bytes rx_packets rx_errs rx_drop tx_bytes tx_packets tx_errs tx_drop; do

@@ -311,6 +311,25 @@ xvmDomainDefFindDisk(const xvmDomainDef *def, const char *dst)
     return NULL;
 }
 
+gboolean
+xvmDomainNetIfnameIsGenerated(const char *name)
+{
+    const char *p = name;
+
+    if (!p || !g_str_has_prefix(p, "vif"))
+        return FALSE;
+    p += 3;
+    if (!g_ascii_isdigit(*p))
+        return FALSE;
+    while (g_ascii_isdigit(*p))
+        p++;
+    if (*p++ != '.' || !g_ascii_isdigit(*p))
+        return FALSE;
+    while (g_ascii_isdigit(*p))
+        p++;
+    return *p == '\0' || strcmp(p, "-emu") == 0;
+}
+
 xvmDomainNetDef *
 xvmDomainDefFindNetByMac(const xvmDomainDef *def, const xvmMac *mac)
 {

@@ -493,6 +493,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmDomainVcpuPinDef, xvmDomainVcpuPinDefFree)
 /* Lookups. */
 xvmDomainDiskDef *xvmDomainDefFindDisk(const xvmDomainDef *def, const char *dst);
 xvmDomainNetDef *xvmDomainDefFindNetByMac(const xvmDomainDef *def, const xvmMac *mac);
+/* vifDOMID.DEVID (or ...-emu): the name Xen gives an interface of a
+ * running domain, live data only: the inactive XML leaves it out and an
+ * inactive parse drops it, as libvirt's libxl driver does. */
+gboolean xvmDomainNetIfnameIsGenerated(const char *name);
 
 /* Deep copy (through format + parse of the inactive+secure XML would lose
  * live data; this copies every field). */

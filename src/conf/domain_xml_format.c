@@ -325,24 +325,6 @@ format_controller(Fmt *f, const xvmDomainControllerDef *c)
     close_empty(f);
 }
 
-/* vifDOMID.DEVID: a name Xen generated, not part of the inactive config */
-static gboolean
-is_generated_vifname(const char *name)
-{
-    const char *p = name;
-    if (!g_str_has_prefix(p, "vif"))
-        return FALSE;
-    p += 3;
-    if (!g_ascii_isdigit(*p))
-        return FALSE;
-    while (g_ascii_isdigit(*p))
-        p++;
-    if (*p++ != '.' || !g_ascii_isdigit(*p))
-        return FALSE;
-    while (g_ascii_isdigit(*p))
-        p++;
-    return *p == '\0' || strcmp(p, "-emu") == 0;
-}
 
 static void
 format_interface(Fmt *f, const xvmDomainNetDef *net)
@@ -377,7 +359,7 @@ format_interface(Fmt *f, const xvmDomainNetDef *net)
         attr_str(f, "path", net->script);
         close_empty(f);
     }
-    if (net->ifname && (f->live || !is_generated_vifname(net->ifname))) {
+    if (net->ifname && (f->live || !xvmDomainNetIfnameIsGenerated(net->ifname))) {
         open_elem(f, "target");
         attr_str(f, "dev", net->ifname);
         close_empty(f);

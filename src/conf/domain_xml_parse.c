@@ -1352,6 +1352,15 @@ xvmDomainDefParseString(const char *xml, gssize len, unsigned int parse_flags,
         goto error;
     xmlFreeDoc(ctx.doc);
     ctx.doc = NULL;
+    /* A live document's Xen interface names belong to its old domid. */
+    if (parse_flags & XVM_DOMAIN_PARSE_INACTIVE) {
+        for (guint i = 0; i < def->nets->len; i++) {
+            xvmDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+            if (xvmDomainNetIfnameIsGenerated(net->ifname))
+                g_clear_pointer(&net->ifname, g_free);
+        }
+    }
 
     if (!(parse_flags & XVM_DOMAIN_PARSE_SKIP_POST_PARSE)) {
         if (!xvmDomainDefPostParse(def, error) || !xvmDomainDefValidate(def, error))

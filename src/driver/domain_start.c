@@ -185,6 +185,14 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
     xvmDomainObjLock(obj);
     if (!ok)
         return FALSE;
+    /* As libxl: an interface without a name has Xen's, vifDOMID.DEVID
+     * (its devid at start is its index: xvmXsDomainLayout). */
+    for (guint i = 0; i < obj->live_def->nets->len; i++) {
+        xvmDomainNetDef *net = g_ptr_array_index(obj->live_def->nets, i);
+
+        if (!net->ifname)
+            net->ifname = g_strdup_printf("vif%u.%u", domid, i);
+    }
     if (how->paused)
         xvmDomainObjSetState(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
     else

@@ -204,6 +204,41 @@ test_source_sysfs(void)
     rm_rf(dir);
 }
 
+/* Xen's interface names are live data: an inactive parse drops them, a
+ * live one (status files) keeps them, a name the user chose stays. */
+static void
+test_ifname(void)
+{
+    const char *xml =
+        "<domain type='xen'><name>n</name><memory>65536</memory>"
+        "<os><type>linux</type><kernel>/k</kernel></os><devices>"
+        "<interface type='bridge'><source bridge='br0'/><target dev='vif3.0'/></interface>"
+        "<interface type='bridge'><source bridge='br0'/><target dev='vif3.1-emu'/></interface>"
+        "<interface type='bridge'><source bridge='br0'/><target dev='web0'/></interface>"
+        "<interface type='bridge'><source bridge='br0'/><target dev='vif3'/></interface>"
+        "</devices></domain>";
+    g_autoptr(GError) err = NULL;
+    g_autoptr(xvmDomainDef) inactive = xvmDomainDefParseString(xml, -1,
+                                                               XVM_DOMAIN_PARSE_INACTIVE, &err);
+    g_autoptr(xvmDomainDef) live = NULL;
+    const char *want_inactive[] = { NULL, NULL, "web0", "vif3" };
+
+    g_assert_no_error(err);
+    live = xvmDomainDefParseString(xml, -1, 0, &err);
+    g_assert_no_error(err);
+    for (guint i = 0; i < 4; i++) {
+        const xvmDomainNetDef *a = g_ptr_array_index(inactive->nets, i);
+        const xvmDomainNetDef *b = g_ptr_array_index(live->nets, i);
+
+        g_assert_cmpstr(a->ifname, ==, want_inactive[i]);
+        g_assert_nonnull(b->ifname);
+    }
+    g_assert_true(xvmDomainNetIfnameIsGenerated("vif12.3"));
+    g_assert_false(xvmDomainNetIfnameIsGenerated("vif12."));
+    g_assert_false(xvmDomainNetIfnameIsGenerated("vifx.1"));
+    g_assert_false(xvmDomainNetIfnameIsGenerated(NULL));
+}
+
 /* ---- on the stack ----------------------------------------------------- */
 
 static void
@@ -312,6 +347,11 @@ test_stats(void)
 
         xvmMacFormat(&net->mac, buf);
         macstr = g_strdup(buf);
+    }
+    {
+        xvmDomainNetDef *net = g_ptr_array_index(obj->live_def->nets, 0);
+
+        g_assert_cmpstr(net->ifname, ==, vifname);
     }
     g_assert_true(xvmDomainInterfaceStats(env.drv, obj, vifname, &n1, &err));
     g_assert_no_error(err);
@@ -495,6 +535,7 @@ main(int argc, char **argv)
     g_test_add_func("/driver-stats/source/spec", test_source_spec);
     g_test_add_func("/driver-stats/source/sim", test_source_sim);
     g_test_add_func("/driver-stats/source/sysfs", test_source_sysfs);
+    g_test_add_func("/driver-stats/ifname", test_ifname);
     g_test_add_func("/driver-stats/stats", test_stats);
     g_test_add_func("/driver-stats/console", test_console);
     return g_test_run();
