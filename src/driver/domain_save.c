@@ -163,6 +163,8 @@ suspend_guest(xvmDriver *drv, const char *name, guint32 domid, gboolean was_paus
         }
     }
     if (err) {
+        if (was_paused)
+            set_paused(drv, domid, TRUE);
         g_propagate_error(error, g_steal_pointer(&err));
         return SUSPEND_FAILED;
     }

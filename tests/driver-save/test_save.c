@@ -488,6 +488,21 @@ test_ignored_suspend(void)
 
         assert_dir_holds(dir, (const char *const[]){ NULL });
     }
+    /* Paused: it runs for the request, and is paused again after. */
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainSuspend(env.drv, obj, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+    lc_expect_event(&env, "stubborn", VIR_DOMAIN_EVENT_SUSPENDED,
+                    VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    g_assert_false(save(&env, obj, image, 0, &err));
+    g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_TIMEOUT);
+    g_clear_error(&err);
+    assert_state(obj, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+    g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
+    g_assert_true(info.flags & HV_DOMINF_PAUSED);
+    g_assert_false(info.flags & HV_DOMINF_SHUTDOWN);
+    lc_expect_no_event(&env, 200);
     destroy(&env, obj);
     lc_expect_event(&env, "stubborn", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
