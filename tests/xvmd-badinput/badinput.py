@@ -862,7 +862,8 @@ def _():
     # it (XVM_DRIVER_GRACEFUL_WAIT_MS), then fails, leaving it running, as
     # libvirt's graceful destroy does. Its client goes away meanwhile:
     # others are served at once, and a plain destroy takes the domain's
-    # job once the graceful one gave it up.
+    # job once the graceful one gave it up (the dead client's suspend may
+    # run before it: the reply goes nowhere).
     c = conn()
     d = c.createXML(xml("slowdie", os_="<os><type>linux</type><kernel>%s/vmlinuz</kernel>"
                                        "<cmdline>xvmsim.ignore_shutdown</cmdline></os>" % D), 0)
@@ -873,6 +874,12 @@ def _():
                    ref + u32(E.VIR_DOMAIN_DESTROY_GRACEFUL)))
     time.sleep(0.5)
     w.close()
+    # A second client queues a suspend behind that job and dies waiting.
+    w2 = Wire()
+    w2.serial += 1
+    w2.send(w2.frame(PROG, VERS, 34, CALL, w2.serial, OK, ref))      # SUSPEND
+    time.sleep(0.2)
+    w2.close()
     t0 = time.time()
     Wire().usable()
     assert c.lookupByName("slowdie").state()[0] == E.VIR_DOMAIN_RUNNING
