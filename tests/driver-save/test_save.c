@@ -225,6 +225,16 @@ test_save_restore(void)
     second = domid_of(obj);
     g_assert_cmpint(second, !=, first);
     lc_assert_connected(&env, second, TRUE, TRUE);
+    {
+        /* The interface has the name of the new instance, not the old. */
+        g_autofree char *vif = g_strdup_printf("vif%d.0", second);
+        const xvmDomainNetDef *net;
+
+        xvmDomainObjLock(obj);
+        net = g_ptr_array_index(obj->live_def->nets, 0);
+        g_assert_cmpstr(net->ifname, ==, vif);
+        xvmDomainObjUnlock(obj);
+    }
     g_assert_true(xvmDomainObjIsPersistent(obj));
     /* The guest resumed: its count goes on, it did not boot again. */
     g_assert_true(stack_wait_file(log, "resumed"));
