@@ -32,6 +32,10 @@
 #   virsh-list    `virsh -c URI list --all` wall time (big only)
 #   rss           the daemon's VmRSS with the big set defined, client
 #                 connected
+# Besides ops/s and p50/p99 latency, each workload records the CPU time
+# per call of the daemon (all its threads, /proc/PID/task/*/schedstat)
+# and of this client; for virsh, virsh's CPU and the daemon's per run:
+# on a loaded machine these say where the time goes better than ops/s.
 #
 # usage: bench/xvmd-vs-libvirtd.py [options]
 #   --runs N        fresh daemons and all workloads N times, median   [3]
@@ -51,6 +55,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -147,6 +152,18 @@ def rss_kib(pid):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise BenchError("no VmRSS for pid %d" % pid)
+
+
+def cpu_ns(pid):
+    """CPU time of every thread of pid so far, ns (schedstat: exact)."""
+    total = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass    # a thread that ended meanwhile
+    return total
 
 
 def try_open(uri):
@@ -403,7 +420,8 @@ def wl_define_check(t):
 
 
 def measure(make, t, seconds, warmup, min_calls, seed):
-    """ops/s, p50 and p99 latency in µs, calls."""
+    """ops/s, p50 and p99 latency in µs, calls, and the CPU per call of
+    the daemon (all its threads) and of this client, in µs."""
     rng = random.Random(seed)
     call = make(t, rng)
     clock = time.perf_counter_ns
@@ -415,6 +433,7 @@ def measure(make, t, seconds, warmup, min_calls, seed):
             i += 1
     lat = []
     add = lat.append
+    d0, c0 = cpu_ns(t.d.pid), time.process_time_ns()
     t0 = clock()
     end = t0 + int(seconds * 1e9)
     n = 0
@@ -426,9 +445,12 @@ def measure(make, t, seconds, warmup, min_calls, seed):
         n += 1
         if b >= end and n >= min_calls:
             break
+    d1, c1 = cpu_ns(t.d.pid), time.process_time_ns()
     lat.sort()
     return {
         "ops": n / ((b - t0) / 1e9),
+        "daemon_us": (d1 - d0) / n / 1000.0,
+        "client_us": (c1 - c0) / n / 1000.0,
         "p50_us": lat[len(lat) // 2] / 1000.0,
         "p99_us": lat[min(len(lat) - 1, (len(lat) * 99) // 100)] / 1000.0,
         "calls": n,
@@ -436,15 +458,22 @@ def measure(make, t, seconds, warmup, min_calls, seed):
 
 
 def virsh_list(t, runs):
-    """Wall seconds of each `virsh list --all`, after checking its output."""
+    """Wall seconds of each `virsh list --all` (its output checked), and
+    the CPU seconds of virsh and of the daemon per run (medians)."""
     want = set(t.names) | {t.d.own_domain}
-    times = []
+    times, virsh_cpu, daemon_cpu = [], [], []
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        d0 = cpu_ns(t.d.pid)
         t0 = time.perf_counter()
         p = subprocess.run(["virsh", "-c", t.d.uri, "list", "--all"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            timeout=120)
         times.append(time.perf_counter() - t0)
+        d1 = cpu_ns(t.d.pid)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        virsh_cpu.append((r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime))
+        daemon_cpu.append((d1 - d0) / 1e9)
         if p.returncode != 0:
             raise BenchError("%s: virsh list --all failed: %s" % (t.d.name, p.stderr))
         # " Id   Name   State" / "----" / rows / blank
@@ -453,7 +482,7 @@ def virsh_list(t, runs):
         if got != want or len(rows) != len(want):
             raise BenchError("%s: virsh list --all shows %d domains, expected %d"
                              % (t.d.name, len(rows), len(want)))
-    return times
+    return times, statistics.median(virsh_cpu), statistics.median(daemon_cpu)
 
 
 # ---- a run -----------------------------------------------------------------
@@ -505,9 +534,10 @@ def one_run(run, args, scratch, with_libvirtd, emit):
                  max(3, args.min_calls // 10))
 
         for t in targets:
-            times = virsh_list(t, args.virsh)
+            times, vcpu, dcpu = virsh_list(t, args.virsh)
             emit(dict(run=run, phase="big", workload="virsh-list", daemon=t.d.name,
-                      wall_s=statistics.median(times), all_s=times))
+                      wall_s=statistics.median(times), all_s=times, virsh_cpu_s=vcpu,
+                      daemon_cpu_s=dcpu))
         for t in targets:
             emit(dict(run=run, phase="big", workload="rss", daemon=t.d.name,
                       rss_kib=rss_kib(t.d.pid)))
@@ -602,6 +632,38 @@ def table(results, big):
     return "\n".join(out), verdicts
 
 
+def cpu_table(results, big):
+    """CPU per call: where the time goes, daemon and client (medians)."""
+    def med(phase, wl, daemon, key):
+        v = [r[key] for r in results if r["phase"] == phase and r["workload"] == wl and
+             r["daemon"] == daemon and key in r]
+        return statistics.median(v) if v else None
+
+    def f(v, scale=1.0):
+        return "—" if v is None else "%.1f" % (v * scale)
+
+    out = ["| workload | xvmd CPU | libvirtd CPU | client CPU, against xvmd | "
+           "client CPU, against libvirtd |",
+           "|---|---:|---:|---:|---:|"]
+    for phase, wl, label, kind, _, _ in ROWS:
+        label = label % {"big": big + 1}
+        if kind == "ops" and med(phase, wl, "xvmd", "daemon_us") is not None:
+            out.append("| %s | %s | %s | %s | %s |" % (
+                label.rsplit(",", 1)[0] + ", µs per call",
+                f(med(phase, wl, "xvmd", "daemon_us")),
+                f(med(phase, wl, "libvirtd", "daemon_us")),
+                f(med(phase, wl, "xvmd", "client_us")),
+                f(med(phase, wl, "libvirtd", "client_us"))))
+        elif kind == "wall" and med(phase, wl, "xvmd", "daemon_cpu_s") is not None:
+            out.append("| %s | %s | %s | %s | %s |" % (
+                label.rsplit(",", 1)[0] + ", ms per run (client: virsh)",
+                f(med(phase, wl, "xvmd", "daemon_cpu_s"), 1000),
+                f(med(phase, wl, "libvirtd", "daemon_cpu_s"), 1000),
+                f(med(phase, wl, "xvmd", "virsh_cpu_s"), 1000),
+                f(med(phase, wl, "libvirtd", "virsh_cpu_s"), 1000)))
+    return "\n".join(out) if len(out) > 2 else ""
+
+
 def main():
     ap = argparse.ArgumentParser(description="xvmd next to libvirtd's test driver")
     ap.add_argument("--runs", type=int, default=3)
@@ -623,6 +685,8 @@ def main():
             results = [json.loads(line) for line in f if line.strip()]
         big = max((r.get("big", 0) for r in results), default=args.domains)
         print(table(results, big)[0])
+        print()
+        print(cpu_table(results, big))
         return 0
 
     if args.smoke:
@@ -656,11 +720,13 @@ def main():
         if "ops" in r:
             log("run %d %-5s %-11s %-8s %10.0f/s%s" % (
                 r["run"], r["phase"], r["workload"], r["daemon"], r["ops"],
-                "  p50 %.0f µs p99 %.0f µs" % (r["p50_us"], r["p99_us"])
+                "  p50 %.0f µs p99 %.0f µs  CPU/call: daemon %.1f µs client %.1f µs"
+                % (r["p50_us"], r["p99_us"], r["daemon_us"], r["client_us"])
                 if "p50_us" in r else ""))
         elif "wall_s" in r:
-            log("run %d big   virsh-list  %-8s %10.1f ms" % (r["run"], r["daemon"],
-                                                           r["wall_s"] * 1000))
+            log("run %d big   virsh-list  %-8s %10.1f ms  CPU: virsh %.0f ms daemon %.0f ms"
+                % (r["run"], r["daemon"], r["wall_s"] * 1000, r["virsh_cpu_s"] * 1000,
+                   r["daemon_cpu_s"] * 1000))
         else:
             log("run %d big   rss         %-8s %10.1f MiB" % (r["run"], r["daemon"],
                                                             r["rss_kib"] / 1024))
@@ -685,6 +751,8 @@ def main():
 
     text, verdicts = table(results, args.domains)
     print(text)
+    print()
+    print(cpu_table(results, args.domains))
     if args.smoke:
         print("smoke: every workload answered right on both daemons")
     else:
