@@ -6,10 +6,11 @@ Usage: console-pty.py URI DOMAIN LOG [--force|--safe] STEP...
 Steps, in order:
   expect:TEXT   wait (up to $XVM_CONSOLE_WAIT s, default 60) for TEXT in
                 the output so far; fails (exit 98) when it does not come
-  send:TEXT     type TEXT ("\\r" for Enter)
+  send:TEXT     type TEXT ("\\r" for Enter), once virsh's terminal is raw
   touch:FILE    create FILE (tells a test this step was reached)
+  pid:FILE      write virsh's pid to FILE
   wait:FILE     wait for FILE to exist (same timeout)
-  escape        type ^] (virsh's escape)
+  escape        type ^] (virsh's escape), once virsh's terminal is raw
 Then it waits for virsh to exit (same timeout, else kills it: exit 97)
 and exits with virsh's status. Everything virsh wrote goes to LOG.
 """
@@ -18,6 +19,7 @@ import pty
 import select
 import signal
 import sys
+import termios
 import time
 
 uri, domain, log = sys.argv[1:4]
@@ -67,6 +69,16 @@ def until(pred):
     return True
 
 
+def raw():
+    """virsh has put the terminal in raw mode: what is typed from now on
+    reaches it (before, ^] would be echoed as an ordinary character)."""
+    try:
+        lflag = termios.tcgetattr(fd)[3]
+    except termios.error:
+        return True
+    return not lflag & (termios.ICANON | termios.ECHO)
+
+
 def finish(code):
     save()
     sys.exit(code)
@@ -81,9 +93,14 @@ for step in steps:
             os.waitpid(pid, 0)
             finish(98)
     elif kind == "send":
+        until(raw)
         os.write(fd, arg.replace("\\r", "\r").encode())
     elif kind == "touch":
         open(arg, "w").close()
+    elif kind == "pid":
+        with open(arg + ".tmp", "w") as f:
+            f.write("%d\n" % pid)
+        os.rename(arg + ".tmp", arg)
     elif kind == "wait":
         if not until(lambda: os.path.exists(arg)):
             sys.stderr.write("console-pty: %s never appeared\n" % arg)
@@ -91,6 +108,7 @@ for step in steps:
             os.waitpid(pid, 0)
             finish(98)
     elif kind == "escape":
+        until(raw)
         os.write(fd, b"\x1d")
     else:
         sys.stderr.write("console-pty: unknown step %r\n" % step)
