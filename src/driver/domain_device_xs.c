@@ -12,8 +12,11 @@
  */
 #include "domain_device_xs.h"
 
+#include "dom0_block.h"
+
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 #include <xen/io/xenbus.h>
 
 #include "domain_backends.h"
@@ -355,6 +358,35 @@ remove_all(xvmXsConn *conn, const Paths *p, GError **error)
     return xvmXsRemoveTrees(conn, trees, G_N_ELEMENTS(trees), error);
 }
 
+/* The loop device the driver gave a vbd on real Xen, with its file:
+ * read before the backend goes, released after (NULL: none). */
+static GPtrArray *
+dom0_loops(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p)
+{
+    GPtrArray *loops;
+    g_autofree char *key = NULL;
+    g_autofree char *path = NULL;
+
+    if (!dev->dom0_block || strcmp(dev->kind, "vbd") != 0)
+        return NULL;
+    key = g_strdup_printf("%s/physical-device-path", p->be);
+    if (!(path = xvmXsRead(conn, key, NULL)) || !g_str_has_prefix(path, "/dev/loop"))
+        return NULL;
+    g_free(key);
+    key = g_strdup_printf("%s/params", p->be);
+    loops = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(loops, g_steal_pointer(&path));
+    g_ptr_array_add(loops, xvmXsRead(conn, key, NULL));
+    return loops;
+}
+
+static void
+release_loops(GPtrArray *loops)
+{
+    for (guint i = 0; loops && i + 1 < loops->len; i += 2)
+        xvmDom0BlockRelease(g_ptr_array_index(loops, i), g_ptr_array_index(loops, i + 1));
+}
+
 gboolean
 xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout,
                 gboolean wait_frontend, guint timeout_ms, GError **error)
@@ -368,7 +400,11 @@ xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout
     if (!xvmXsWriteEntries(conn, layout, error))
         return FALSE;           /* a transaction that failed wrote nothing */
     paths_init(&p, dev);
-    ok = wait_for(conn, dev, &p, timeout_ms, check_plugged, &pw, &timed_out, &err);
+    if (dev->dom0_block && strcmp(dev->kind, "vbd") == 0 &&
+        !xvmDom0BlockAttach(conn, p.be, &err))
+        ok = FALSE;
+    else
+        ok = wait_for(conn, dev, &p, timeout_ms, check_plugged, &pw, &timed_out, &err);
     if (timed_out) {
         if (pw.backend_ready)
             xvmConfError(&err, VIR_ERR_INTERNAL_ERROR,
@@ -381,10 +417,12 @@ xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout
     }
     if (!ok) {
         g_autoptr(GError) rm_err = NULL;
+        g_autoptr(GPtrArray) loops = dom0_loops(conn, dev, &p);
 
         if (!remove_all(conn, &p, &rm_err))
             g_warning("%s: cannot remove the device after a failed attach: %s",
                       dev->what, rm_err->message);
+        release_loops(loops);
         g_propagate_error(error, g_steal_pointer(&err));
     }
     paths_clear(&p);
@@ -415,6 +453,7 @@ xvmDeviceXsUnplug(xvmXsConn *conn, const xvmDeviceXs *dev, gboolean wait_fronten
 {
     g_autoptr(GError) err = NULL;
     gboolean timed_out = FALSE;
+    g_autoptr(GPtrArray) loops = NULL;
     int be = -1;
     Paths p;
     gboolean ok = FALSE;
@@ -437,7 +476,9 @@ xvmDeviceXsUnplug(xvmXsConn *conn, const xvmDeviceXs *dev, gboolean wait_fronten
                    dev->what, timeout_ms);
         }
     }
+    loops = dom0_loops(conn, dev, &p);
     ok = remove_all(conn, &p, error);
+    release_loops(loops);
 
  out:
     paths_clear(&p);

@@ -44,6 +44,16 @@ xvmDriverHvAcquire(xvmDriver *drv, GError **error)
     return hv;
 }
 
+gboolean
+xvmDriverOnXen(xvmDriver *drv)
+{
+    hv_t *hv = xvmDriverHvAcquire(drv, NULL);
+    gboolean xen = hv && g_str_equal(hv_backend_name(hv), "xen");
+
+    xvmDriverHvRelease(drv, hv);
+    return xen;
+}
+
 void
 xvmDriverHvRelease(xvmDriver *drv, hv_t *hv)
 {

@@ -193,6 +193,10 @@ void xvmDriverEmitDeviceRemoved(xvmDriver *drv, const xvmDomainObj *obj,
 hv_t *xvmDriverHvAcquire(xvmDriver *drv, GError **error);
 void xvmDriverHvRelease(xvmDriver *drv, hv_t *hv);
 
+/* TRUE when the driver runs on a real Xen host (hv_xen): dom0's hotplug
+ * work for disks is then the driver's (dom0_block.h). */
+gboolean xvmDriverOnXen(xvmDriver *drv);
+
 /* An hv.h error as the driver reports it: VIR_ERR_NO_DOMAIN for ENOENT,
  * else VIR_ERR_INTERNAL_ERROR; the message says what was being done.
  * Takes *hv_err. */

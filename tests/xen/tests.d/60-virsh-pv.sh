@@ -3,7 +3,8 @@
 # guest started by xl create and by virsh start, timed from the request to
 # its console marker; then virsh define + start -> marker; list, dominfo
 # and dumpxml agree with xl (domid, vCPUs, memory, CPU time); suspend and
-# resume change Xen's state; shutdown -> the guest powers off, stopped
+# resume change Xen's state; setmem moves the balloon (tot_pages), vcpupin
+# and schedinfo show in xl vcpu-list and xl sched-credit(2); shutdown -> the guest powers off, stopped
 # with reason shutdown; start again; destroy; undefine; nothing is left in
 # Xen or xenstore.
 . /xvm/lib.sh
@@ -174,6 +175,47 @@ if v resume $g > /dev/null; then
     *) [ "$v_st" = running ] && xvm_ok "resume: xl state $st, virsh $v_st" ||
          xvm_fail "resume: virsh says '$v_st'" ;; esac
 else xvm_fail "virsh resume"; fi
+
+# ---- 3b. balloon, vCPU pinning, scheduler weight: what Xen shows ----------
+if out=$(v setmem $g 98304 --live 2>&1); then
+  xvm_now; _e=$((NOW + 12000))
+  while :; do
+    mib=$(xl_field $g 3)
+    [ -n "$mib" ] && [ "$mib" -le 97 ] && break
+    xvm_now; [ "$NOW" -ge "$_e" ] && break
+    sleep 1
+  done
+  if [ -n "$mib" ] && [ "$mib" -le 97 ] && [ "$mib" -ge 88 ]; then
+    xvm_ok "setmem 96 MiB: the balloon gave back, xl list shows $mib MiB"
+  else
+    xvm_fail "setmem 96 MiB: xl list shows '$mib' MiB; memory/target $(xenstore-read /local/domain/$domid/memory/target 2>&1)"
+  fi
+  used=$(v dominfo $g | sed -n 's/^Used memory: *//p'); used=${used% KiB}
+  [ -n "$used" ] && [ $((used / 1024 - mib)) -ge -1 ] && [ $((used / 1024 - mib)) -le 1 ] &&
+    xvm_ok "dominfo used memory follows: $used KiB" || xvm_fail "dominfo used memory '$used' KiB, xl $mib MiB"
+else
+  xvm_fail "virsh setmem: $out"
+fi
+if out=$(v vcpupin $g 0 1 --live 2>&1); then
+  aff=$(xl vcpu-list $g | awk 'NR == 2 { print $7 }')
+  [ "$aff" = 1 ] && xvm_ok "vcpupin 0 -> CPU 1: xl vcpu-list hard affinity $aff" ||
+    xvm_fail "vcpupin: xl vcpu-list hard affinity '$aff': $(xl vcpu-list $g | tail -n 1)"
+else
+  xvm_fail "virsh vcpupin: $out"
+fi
+sched=$(xl info | awk '/^xen_scheduler/ { print $3 }')
+if out=$(v schedinfo $g --live --set weight=512 2>&1); then
+  case $sched in
+    credit2) w=$(xl sched-credit2 -d $g | awk 'NR == 2 { print $3 }') ;;
+    *) w=$(xl sched-credit -d $g | awk 'NR == 2 { print $3 }') ;;
+  esac
+  [ "$w" = 512 ] && xvm_ok "schedinfo weight=512: xl sched-$sched shows $w" ||
+    xvm_fail "schedinfo weight=512: xl sched-$sched shows '$w'"
+  case $(v schedinfo $g) in *"weight"*512*) xvm_ok "virsh schedinfo reads 512" ;;
+    *) xvm_fail "virsh schedinfo: $(v schedinfo $g | tr '\n' ';')" ;; esac
+else
+  xvm_fail "virsh schedinfo --set weight=512: $out"
+fi
 
 # ---- 4. graceful shutdown: the guest powers off ---------------------------
 if out=$(v shutdown $g 2>&1); then xvm_ok "virsh shutdown"; else xvm_fail "virsh shutdown: $out"; fi
