@@ -12,7 +12,7 @@ set -uo pipefail
 
 CACHE=${XVM_XEN_CACHE:-/var/tmp/xvm-xen-qemu}
 DOM0_INITRD=
-TIMEOUT=${XVM_XEN_TIMEOUT:-540}
+TIMEOUT=${XVM_XEN_TIMEOUT:-840}
 LOG=
 MODE="test"
 while [ $# -gt 0 ]; do

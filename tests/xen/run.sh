@@ -11,7 +11,7 @@
 #                     build/src/xenstored/xenstored when it exists)
 #   --xenstored debian  Debian's C xenstored (the default without a build)
 #   --xenstored-args  its arguments (default -N)
-#   --timeout S       QEMU run limit (default 540 s)
+#   --timeout S       QEMU run limit (default 840 s)
 #   --tests "P..."    run only tests whose names start with these prefixes
 #   --extra-dir DIR   copied over dom0's root (e.g. DIR/xvm/tests.d/05-mine.sh)
 #   --xvmd PATH|none  xvmd, copied into dom0 with virsh and their libraries
@@ -27,7 +27,7 @@ REPO=$(cd "$HERE/../.." && pwd)
 CACHE=${XVM_XEN_CACHE:-/var/tmp/xvm-xen-qemu}
 XENSTORED=
 XENSTORED_ARGS=
-TIMEOUT=${XVM_XEN_TIMEOUT:-540}
+TIMEOUT=${XVM_XEN_TIMEOUT:-840}
 TESTS=
 LOG=
 XVMD=
