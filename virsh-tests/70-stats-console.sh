@@ -114,6 +114,23 @@ for u in (uri, uri.replace("virtxend-sock", "virtxend-sock-ro")):
     assert m == {"actual": 65536, "available": 65536}, m
 PY
 
+# A hot-plugged interface: named by Xen too, counted by its backend.
+v attach-interface vt70 bridge br70 --mac 00:16:3e:70:00:02 --live >/dev/null ||
+	fail "attach-interface"
+v domiflist vt70 | grep -q "^ *vif$id.1 *bridge *br70 .*00:16:3e:70:00:02" ||
+	fail "domiflist after attach: $(v domiflist vt70)"
+i=0
+until v domifstat vt70 "vif$id.1" 2>/dev/null | field tx_packets | grep -q '^[1-9]'; do
+	i=$((i + 1)); [ $i -lt 150 ] || fail "domifstat vif$id.1: $(v domifstat vt70 "vif$id.1" 2>&1)"
+	sleep 0.2
+done
+v domifstat vt70 00:16:3e:70:00:02 >/dev/null || fail "domifstat of the new MAC"
+v detach-interface vt70 bridge --mac 00:16:3e:70:00:02 --live >/dev/null || fail "detach-interface"
+i=0
+while v domifstat vt70 00:16:3e:70:00:02 >/dev/null 2>&1; do
+	i=$((i + 1)); [ $i -lt 150 ] || fail "domifstat after detach"; sleep 0.2
+done
+
 # Memory, as libxl: what the domain holds, and its maximum.
 v dommemstat vt70 >"$d/mem" || fail "dommemstat"
 grep -qx "actual 65536" "$d/mem" || fail "dommemstat: $(cat "$d/mem")"

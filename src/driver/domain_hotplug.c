@@ -330,8 +330,14 @@ attach_live(xvmDriver *drv, xvmDomainObj *obj, const xvmDomainDeviceDef *dev,
         /* live_def is the job's: nothing else changed it meanwhile. */
         if (dev->type == XVM_DOMAIN_DEVICE_DISK)
             g_ptr_array_add(obj->live_def->disks, xvmDomainDiskDefCopy(dev->disk));
-        else
-            g_ptr_array_add(obj->live_def->nets, xvmDomainNetDefCopy(dev->net));
+        else {
+            xvmDomainNetDef *net = xvmDomainNetDefCopy(dev->net);
+
+            /* Xen's name, as at a start (domain_start.c). */
+            if (!net->ifname)
+                net->ifname = g_strdup_printf("vif%d.%u", obj->domid, c.xs.devid);
+            g_ptr_array_add(obj->live_def->nets, net);
+        }
         xvmDriverSaveStatus(drv, obj);
         g_info("domain '%s': %s attached (%s %u)", obj->name, c.what, c.xs.kind, c.xs.devid);
     }
