@@ -347,6 +347,91 @@ test_find(void)
     g_assert_null(xvmDomainDefFindNetByMac(def, &mac));
 }
 
+/* One device element (virDomainAttachDevice): disks and interfaces with
+ * the defaults of the domain they go into, other devices named, the
+ * same refusals as a whole document. */
+static void
+device_error(const char *xml, int code, const char *fragment)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(xvmDomainDeviceDef) dev = xvmDomainDeviceDefParseString(xml, NULL, 0, &error);
+
+    g_assert_null(dev);
+    g_assert_error(error, XVM_CONF_ERROR, code);
+    if (!strstr(error->message, fragment))
+        g_error("message '%s' does not contain '%s'", error->message, fragment);
+}
+
+static void
+test_device(void)
+{
+    g_autoptr(xvmDomainDef) def = parse_ok(HEAD "<devices>"
+        "<disk type='file'><source file='/a'/><target dev='xvda'/></disk>"
+        "<interface type='bridge'><mac address='00:16:3e:00:00:01'/>"
+        "<source bridge='br0'/></interface></devices></domain>", 0);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *big = NULL;
+
+    {
+        g_autoptr(xvmDomainDeviceDef) dev = xvmDomainDeviceDefParseString(
+            "<disk type='block'><source dev='/dev/sdb'/><target dev='sdb'/></disk>",
+            def, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dev->type, ==, XVM_DOMAIN_DEVICE_DISK);
+        g_assert_cmpstr(dev->name, ==, "disk");
+        g_assert_cmpstr(dev->disk->src, ==, "/dev/sdb");
+        g_assert_cmpint(dev->disk->bus, ==, XVM_DOMAIN_DISK_BUS_SCSI);
+        g_assert_null(dev->net);
+        /* The domain is not changed. */
+        g_assert_cmpuint(def->disks->len, ==, 1);
+    }
+    {
+        g_autoptr(xvmDomainDeviceDef) dev = xvmDomainDeviceDefParseString(
+            "<interface type='bridge'><source bridge='br1'/></interface>", def, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dev->type, ==, XVM_DOMAIN_DEVICE_NET);
+        g_assert_false(dev->mac_specified);
+        g_assert_true(dev->net->mac_set);
+        g_assert_cmpuint(dev->net->mac.addr[0], ==, 0x00);
+        g_assert_cmpuint(dev->net->mac.addr[1], ==, 0x16);
+        g_assert_cmpuint(dev->net->mac.addr[2], ==, 0x3e);
+        g_assert_null(xvmDomainDefFindNetByMac(def, &dev->net->mac));
+        g_assert_cmpuint(def->nets->len, ==, 1);
+    }
+    {
+        g_autoptr(xvmDomainDeviceDef) dev = xvmDomainDeviceDefParseString(
+            "<interface type='bridge'><mac address='00:16:3E:00:00:02'/></interface>",
+            NULL, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_true(dev->mac_specified);
+    }
+    {
+        g_autoptr(xvmDomainDeviceDef) dev = xvmDomainDeviceDefParseString(
+            "<console type='pty'/>", def, 0, &error);
+
+        g_assert_no_error(error);
+        g_assert_cmpint(dev->type, ==, XVM_DOMAIN_DEVICE_OTHER);
+        g_assert_cmpstr(dev->name, ==, "chr");
+        g_assert_null(dev->disk);
+    }
+    device_error("<gadget/>", VIR_ERR_XML_ERROR, "unknown device type 'gadget'");
+    device_error("<x:disk xmlns:x='urn:x'/>", VIR_ERR_XML_ERROR, "unknown device type");
+    device_error("<disk type='file'><source file='/a'/></disk>", VIR_ERR_XML_ERROR,
+                 "missing <target> in <disk>");
+    device_error("<interface type='bridge'><mac address='01:00:00:00:00:00'/></interface>",
+                 VIR_ERR_XML_ERROR, "multicast");
+    device_error("<disk", VIR_ERR_XML_DETAIL, "malformed device XML at line 1");
+    device_error("", VIR_ERR_XML_ERROR, "empty device XML");
+    device_error("<!DOCTYPE disk [<!ENTITY e 'x'>]><disk/>", VIR_ERR_XML_ERROR, "DOCTYPE");
+    big = g_strnfill(XVM_DOMAIN_XML_MAX_BYTES + 1, ' ');
+    device_error(big, VIR_ERR_INVALID_ARG, "too large");
+    g_assert_null(xvmDomainDeviceDefParseString(NULL, NULL, 0, &error));
+    g_assert_error(error, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -366,5 +451,6 @@ main(int argc, char **argv)
     g_test_add_func("/conf/api/built-in-code", test_built_in_code);
     g_test_add_func("/conf/api/copy", test_copy);
     g_test_add_func("/conf/api/find", test_find);
+    g_test_add_func("/conf/api/device", test_device);
     return g_test_run();
 }
