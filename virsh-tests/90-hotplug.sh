@@ -135,5 +135,12 @@ wait_for 4 xenstore-read "/local/domain/$id/device/vif/0/state"
 v detach-disk vt90 xvdb --config >/dev/null || fail "detach-disk --config"
 v dumpxml --inactive vt90 | grep -q xvdb && fail "xvdb still in the config"
 v dumpxml vt90 | grep -q "<target dev='xvdb'" || fail "detach --config took xvdb from the live XML"
+# A cdrom's media in the config (virDomainUpdateDeviceFlags).
+v attach-disk vt90 "$d/c.img" xvdd --type cdrom --mode readonly --config >/dev/null ||
+	fail "attach-disk --type cdrom --config"
+v change-media vt90 xvdd --eject --config >/dev/null || fail "change-media --eject --config"
+v dumpxml --inactive vt90 | grep -q "c.img" && fail "the ejected media is still in the config"
+v change-media vt90 xvdd "$d/b.img" --insert --config >/dev/null || fail "change-media --insert --config"
+v dumpxml --inactive vt90 | grep -A3 "device='cdrom'" | grep -q "b.img" || fail "inserted media not in the config"
 v destroy vt90 >/dev/null || fail "destroy"
 v undefine vt90 >/dev/null || fail "undefine"
