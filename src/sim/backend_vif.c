@@ -7,8 +7,8 @@
 
 #include "backend_priv.h"
 
-enum { K_BRIDGE, K_MAC, K_N };
-static const char *const vif_keys[K_N] = { "bridge", "mac" };
+enum { K_BRIDGE, K_MAC, K_SCRIPT, K_N };
+static const char *const vif_keys[K_N] = { "bridge", "mac", "script" };
 static const char *const vif_fe_keys[] = {
 	"tx-ring-ref", "rx-ring-ref", "event-channel", "request-rx-copy",
 };
@@ -19,10 +19,28 @@ static const char *const vif_counters[4] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
 };
 
+/* The hotplug script joins a bridge: vif-bridge, Xen's default (no
+ * script key). vif-route, vif-nat and the like route the interface
+ * (libvirt's <interface type='ethernet'>) and need none. */
+static bool joins_bridge(const char *script)
+{
+	const char *base;
+
+	if (!script || !*script)
+		return true;
+	base = strrchr(script, '/');
+	base = base ? base + 1 : script;
+	return strcmp(base, "vif-bridge") == 0;
+}
+
 static char *vif_check(struct backend_dev *dev, char *const *vals)
 {
 	const char *bridge = vals[K_BRIDGE];
 
+	if ((!bridge || bridge[0] == '\0') && !joins_bridge(vals[K_SCRIPT])) {
+		g_clear_pointer(&dev->bridge, g_free);
+		return NULL;
+	}
 	if (!bridge || bridge[0] == '\0')
 		return g_strdup(_("no bridge given"));
 	if (strlen(bridge) > 15 || strpbrk(bridge, "/ \t\n"))

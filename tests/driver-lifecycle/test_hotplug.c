@@ -255,6 +255,24 @@ test_live(void)
     expect_fail(&env, xvmDomainAttachDevice, obj, nic, LIVE, VIR_ERR_INVALID_ARG,
                 "network device with mac 00:16:3e:00:00:42 already exists");
 
+    /* A routed interface (type ethernet): no bridge, its script. */
+    {
+        const char *eth = "<interface type='ethernet'><mac address='00:16:3e:00:00:43'/>"
+                          "<script path='/etc/xen/scripts/vif-route'/>"
+                          "<ip address='10.0.0.5'/></interface>";
+
+        expect_ok(&env, xvmDomainAttachDevice, obj, eth, LIVE);
+        v = node(&env, "/local/domain/0/backend/vif/%d/2/script", domid);
+        g_assert_cmpstr(v, ==, "/etc/xen/scripts/vif-route");
+        g_clear_pointer(&v, g_free);
+        v = node(&env, "/local/domain/%d/device/vif/2/state", domid);
+        g_assert_cmpstr(v, ==, "4");
+        g_clear_pointer(&v, g_free);
+        expect_ok(&env, xvmDomainDetachDevice, obj, eth, LIVE);
+        assert_no_device(&env, domid, "vif", 2);
+        lc_expect_device_removed(&env, "hp", "00:16:3e:00:00:43");
+    }
+
     /* Devices the driver does not hotplug, and no device at all. */
     expect_fail(&env, xvmDomainAttachDevice, obj, "<controller type='usb' index='0'/>", LIVE,
                 VIR_ERR_CONFIG_UNSUPPORTED, "device type 'controller' cannot be attached");
