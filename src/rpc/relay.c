@@ -48,6 +48,7 @@ typedef struct relay_conn {
 	int fd;
 	GSource *source;
 	gpointer fd_tag;
+	GIOCondition io_cond;           /* what source polls fd for */
 	conn_state state;
 	bool dispatching;
 	bool doomed;
@@ -92,6 +93,10 @@ static void conn_update_io(relay_conn *conn)
 		cond |= G_IO_IN;
 	if (conn->out.length)
 		cond |= G_IO_OUT;
+	/* Each change wakes the loop (client.c): only when it changes. */
+	if (cond == conn->io_cond)
+		return;
+	conn->io_cond = cond;
 	g_source_modify_unix_fd(conn->source, conn->fd_tag, cond);
 }
 
@@ -552,7 +557,8 @@ static relay_conn *conn_new(rpc_relay *relay, rpc_relay_kind kind, int proc, GEr
 	conn->calls = g_hash_table_new_full(NULL, NULL, NULL, g_free);
 	conn->source = g_source_new(&conn_source_funcs, sizeof(GSource));
 	g_source_set_callback(conn->source, NULL, conn, NULL);
-	conn->fd_tag = g_source_add_unix_fd(conn->source, fd, G_IO_IN);
+	conn->io_cond = G_IO_IN;
+	conn->fd_tag = g_source_add_unix_fd(conn->source, fd, conn->io_cond);
 	g_source_attach(conn->source, c->srv->ctx);
 	relay->conns[kind] = conn;
 	/* Queued, not written: it goes out from the loop, so a write error
