@@ -98,6 +98,12 @@ fails_with "persistent attach of device is not supported" attach-device vt90 "$d
 echo "<gadget/>" >"$d/gadget.xml"
 fails_with "unknown device type 'gadget'" attach-device vt90 "$d/gadget.xml"
 fails_with "disk device type 'cdrom' cannot be hotplugged" attach-disk vt90 "$d/c.img" xvde --type cdrom
+# A read-only connection changes nothing.
+ro_uri=$(echo "$LIBVIRT_URI" | sed 's|virtxend-sock$|virtxend-sock-ro|')
+if out=$(virsh -q -r -c "$ro_uri" attach-device vt90 "$d/disk-c.xml" --config 2>&1); then
+	fail "read-only attach succeeded"
+fi
+echo "$out" | grep -q "read only access" || fail "read-only attach: $out"
 
 # ---- detach ------------------------------------------------------------------
 v detach-disk vt90 xvdb >/dev/null || fail "detach-disk"
