@@ -32,7 +32,8 @@ stack_stop() {
 }
 trap stack_stop EXIT
 xvmd_pid=
-# Starts the stack; extra arguments go to xvmd.
+# Starts the stack; extra arguments go to xvmd. Its libvirtd socket is
+# one nobody serves: relayed calls never reach a system libvirtd.
 stack_start() {
 	"$SIMHV" -N --run-dir "$DIR/sim" --socket "$DIR/simhv.sock" \
 		--xenstored "$DIR/xenstored.sock" --memory 4096 2>"$DIR/simhv.log" &
@@ -52,7 +53,8 @@ xvmd_start() {
 	${XVMD_VALGRIND:+"$XVMD_VALGRIND" -q --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite --show-leak-kinds=definite} \
 	"$XVMD" --foreground --run-dir "$DIR" --state-dir "$DIR/state" \
-		--hv "sim:$DIR/simhv.sock" --xenstored "$DIR/xenstored.sock" "$@" \
+		--hv "sim:$DIR/simhv.sock" --xenstored "$DIR/xenstored.sock" \
+		--libvirtd-socket "$DIR/no-libvirtd-sock" "$@" \
 		2>>"$DIR/xvmd.log" &
 	xvmd_pid=$!
 	stack_pids="$xvmd_pid $stack_pids"
