@@ -14,9 +14,15 @@ loop_thread(gpointer data)
 {
     LcEnv *env = data;
 
+    /* push_thread_default asserts that it acquires the context: the test
+     * thread may own it for a moment (a driver closing acquires it to
+     * drop its sources), so wait for it first. */
+    while (!g_main_context_acquire(env->ctx))
+        g_usleep(1000);
     g_main_context_push_thread_default(env->ctx);
     g_main_loop_run(env->loop);
     g_main_context_pop_thread_default(env->ctx);
+    g_main_context_release(env->ctx);
     return NULL;
 }
 
