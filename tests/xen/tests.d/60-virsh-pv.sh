@@ -14,7 +14,7 @@ BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
 URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-v1
 
-v() { timeout 120 virsh -q -c "$URI" "$@"; }
+v() { xvm_virsh "$URI" 120 "$@"; }
 
 if [ ! -S /run/xvm/virtxend-sock ]; then
   xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"

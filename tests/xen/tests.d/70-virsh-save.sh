@@ -11,7 +11,7 @@ g=xvm-save
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.save
 
-v() { timeout 180 virsh -q -c "$URI" "$@"; }
+v() { xvm_virsh "$URI" 180 "$@"; }
 
 if [ ! -S /run/xvm/virtxend-sock ]; then
   xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"

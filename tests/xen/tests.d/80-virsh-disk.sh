@@ -13,7 +13,7 @@ LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.img
 SIZE=$((48 * 1024 * 1024))
 
-v() { timeout 180 virsh -q -c "$URI" "$@"; }
+v() { xvm_virsh "$URI" 180 "$@"; }
 
 if [ ! -S /run/xvm/virtxend-sock ]; then
   xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"
