@@ -36,7 +36,15 @@ wait_n() {
   done
 }
 
-loops() { losetup -a 2>/dev/null | grep -c "$IMG"; }
+# loops: sets LOOPS to the number of loop devices bound to IMG (sysfs,
+# builtins only: no process to fault, README pitfall 16).
+loops() {
+  LOOPS=0
+  for _f in /sys/block/loop*/loop/backing_file; do
+    [ -r "$_f" ] || continue
+    read -r _b < "$_f" 2> /dev/null && [ "$_b" = "$IMG" ] && LOOPS=$((LOOPS + 1))
+  done
+}
 
 mkdir -p /var/lib/xvm
 rm -f "$IMG"
@@ -71,7 +79,8 @@ domid=$(xl domid $g)
 be=/local/domain/0/backend/vbd/$domid/51712
 xvm_info "backend: physical-device $(xenstore-read $be/physical-device 2>&1)" \
   "path $(xenstore-read $be/physical-device-path 2>&1) hotplug-status $(xenstore-read $be/hotplug-status 2>&1)"
-[ "$(loops)" = 1 ] && xvm_ok "one loop device on $IMG" || xvm_fail "loop devices on $IMG: $(loops)"
+loops
+[ "$LOOPS" = 1 ] && xvm_ok "one loop device on $IMG" || xvm_fail "loop devices on $IMG: $LOOPS"
 if wait_n "XVM-GUEST-DISK xvda" 1 "$BOOT_WAIT"; then
   case $MATCH in
     *"XVM-GUEST-DISK xvda $SIZE"*) xvm_ok "the guest sees /dev/xvda of $SIZE bytes" ;;
@@ -103,8 +112,9 @@ fi
 
 v destroy $g > /dev/null 2>&1 && xvm_ok "destroyed" || xvm_fail "virsh destroy"
 n=0
-while [ "$(loops)" != 0 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); done
-[ "$(loops)" = 0 ] && xvm_ok "the loop device is released" ||
+loops
+while [ "$LOOPS" != 0 ] && [ $n -lt 40 ]; do sleep 0.25; n=$((n + 1)); loops; done
+[ "$LOOPS" = 0 ] && xvm_ok "the loop device is released" ||
   xvm_fail "loop devices left: $(losetup -a)"
 xenstore-exists /local/domain/0/backend/vbd/$domid 2>/dev/null &&
   xvm_fail "backend/vbd/$domid left" || xvm_ok "no vbd backend left"
