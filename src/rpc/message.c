@@ -106,7 +106,9 @@ rpc_message *rpc_message_encode_raw(const xvm_net_header *hdr, const void *data,
 	g_assert(len <= RPC_STREAM_CHUNK);
 	if (!encode_into(m, RPC_FRAME_MIN + len, hdr, NULL, NULL))
 		g_assert_not_reached();   /* a header always fits 24 bytes */
-	memcpy(m->data + RPC_FRAME_MIN, data, len);
+	/* An empty stream message (end of data) may come without a buffer. */
+	if (len)
+		memcpy(m->data + RPC_FRAME_MIN, data, len);
 	m->len = RPC_FRAME_MIN + len;
 	put_length(m);
 	return m;
