@@ -131,7 +131,7 @@ void rpc_dispatch_worker(gpointer data, gpointer user_data)
 
 	if (!run_handler(call))
 		g_assert_not_reached();   /* only a call on the loop defers */
-	g_main_context_invoke(srv->ctx, worker_done, call);
+	rpc_server_run_on_loop(srv, worker_done, call, NULL);
 }
 
 static bool check_call(rpc_client *c, const rpc_procedure *p, GError **err)

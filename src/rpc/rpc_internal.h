@@ -141,6 +141,15 @@ bool rpc_dispatch_frame(rpc_client *c, const uint8_t *frame, size_t len);
 /* Worker thread entry (GThreadPool func). */
 void rpc_dispatch_worker(gpointer call, gpointer srv);
 
+/* Runs func(data) on the server's loop: at once when the calling thread
+ * owns the context, else from an idle source attached to it (never in the
+ * calling thread, even when nobody owns the context: a worker finishing
+ * while the server shuts down must not run loop code concurrently with
+ * rpc_server_free, which runs the context once the workers are done).
+ * destroy(data), if set, afterwards. */
+void rpc_server_run_on_loop(rpc_server *srv, GSourceFunc func, gpointer data,
+			    GDestroyNotify destroy);
+
 /* stream.c */
 void rpc_stream_incoming(rpc_client *c, const xvm_net_header *hdr,
 			 const uint8_t *data, size_t len);

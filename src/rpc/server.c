@@ -51,6 +51,24 @@ rpc_server *rpc_server_new(GMainContext *ctx)
 	return srv;
 }
 
+void rpc_server_run_on_loop(rpc_server *srv, GSourceFunc func, gpointer data,
+			    GDestroyNotify destroy)
+{
+	GSource *src;
+
+	if (g_main_context_is_owner(srv->ctx)) {
+		func(data);
+		if (destroy)
+			destroy(data);
+		return;
+	}
+	src = g_idle_source_new();
+	g_source_set_priority(src, G_PRIORITY_DEFAULT);
+	g_source_set_callback(src, func, data, destroy);
+	g_source_attach(src, srv->ctx);
+	g_source_unref(src);
+}
+
 void rpc_server_free(rpc_server *srv)
 {
 	GHashTableIter it;
@@ -336,6 +354,6 @@ bool rpc_server_emit_domain_event(rpc_server *srv, int event_id,
 	ev->event_id = event_id;
 	memcpy(ev->uuid, uuid, VIR_UUID_BUFLEN);
 	/* At once on the loop thread; queued from any other. */
-	g_main_context_invoke_full(srv->ctx, G_PRIORITY_DEFAULT, event_fan_out, ev, event_free);
+	rpc_server_run_on_loop(srv, event_fan_out, ev, event_free);
 	return true;
 }
