@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -51,12 +52,17 @@ static pid_t spawn(struct stack *s, const char *name, const char *const *argv,
 		   const char *socket, int type)
 {
 	g_autofree char *log = g_strdup_printf("%s/%s.log", s->dir, name);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	g_assert_cmpint(pid, >=, 0);
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
+		/* A test that fails aborts: its daemons go with it (they were
+		 * left running for hours otherwise). */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+			_exit(127);
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
