@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain_define.h"
+#include "domain_lifecycle.h"
 #include "domain_xs_layout.h"
 
 static gpointer
@@ -253,6 +254,37 @@ lc_state(xvmDomainObj *obj, int *reason, int *domid)
         *domid = obj->domid;
     xvmDomainObjUnlock(obj);
     return state;
+}
+
+int
+lc_domid(xvmDomainObj *obj)
+{
+    int domid;
+
+    lc_state(obj, NULL, &domid);
+    return domid;
+}
+
+void
+lc_start(LcEnv *env, xvmDomainObj *obj, unsigned int flags)
+{
+    g_autoptr(GError) err = NULL;
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainStart(env->drv, obj, flags, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
+}
+
+void
+lc_destroy(LcEnv *env, xvmDomainObj *obj)
+{
+    g_autoptr(GError) err = NULL;
+
+    xvmDomainObjLock(obj);
+    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
+    g_assert_no_error(err);
+    xvmDomainObjUnlock(obj);
 }
 
 void

@@ -57,6 +57,12 @@ void lc_expect_no_event(LcEnv *env, guint ms);
 
 /* The object's state, domid (locking it). */
 virDomainState lc_state(xvmDomainObj *obj, int *reason, int *domid);
+/* The object's domid (locking it). */
+int lc_domid(xvmDomainObj *obj);
+/* Starts (xvmDomainStart with flags) / destroys the domain, locking
+ * it; any failure fails the test. */
+void lc_start(LcEnv *env, xvmDomainObj *obj, unsigned int flags);
+void lc_destroy(LcEnv *env, xvmDomainObj *obj);
 /* Every frontend and backend of the running guest Connected. */
 void lc_assert_connected(LcEnv *env, int domid, gboolean disk, gboolean net);
 /* Nothing of domain `domid` / `uuid` left: not in the hypervisor's

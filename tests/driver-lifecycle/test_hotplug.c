@@ -68,37 +68,6 @@ expect_fail(LcEnv *env, DeviceOp op, xvmDomainObj *obj, const char *xml, unsigne
         g_error("\"%s\" not in \"%s\"", part, err->message);
 }
 
-static void
-start(LcEnv *env, xvmDomainObj *obj, unsigned int flags)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainStart(env->drv, obj, flags, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
-static void
-destroy(LcEnv *env, xvmDomainObj *obj)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
-static int
-domid_of(xvmDomainObj *obj)
-{
-    int domid;
-
-    lc_state(obj, NULL, &domid);
-    return domid;
-}
-
 static char *
 node(LcEnv *env, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 static char *
@@ -205,9 +174,9 @@ test_live(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     disk = lc_disk(&env, "data.img");
     obj = lc_define(&env, &(LcGuest){ .name = "hp", .net = TRUE });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "hp", VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, FALSE, TRUE);
 
     /* Disk: connected both ends when the call returns. */
@@ -348,7 +317,7 @@ test_live(void)
     }
     g_assert_true(has_disk(obj, TRUE, "xvdb"));
     g_assert_false(has_mac(obj, TRUE, "00:16:3e:00:00:42"));
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_assert_gone(&env, domid, &obj->uuid);
     lc_env_stop(&env);
 }
@@ -370,8 +339,8 @@ test_refused(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = lc_define(&env, &(LcGuest){ .name = "hp", .net = TRUE });
-    start(&env, obj, 0);
-    domid = domid_of(obj);
+    lc_start(&env, obj, 0);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, FALSE, TRUE);
 
     missing = g_build_filename(env.s.dir, "no-such.img", NULL);
@@ -396,8 +365,8 @@ test_refused(void)
     /* A guest whose block frontends refuse to connect. */
     picky = lc_define(&env, &(LcGuest){ .name = "picky", .net = TRUE,
                                        .cmdline = "xvmsim.refuse=vbd" });
-    start(&env, picky, 0);
-    domid = domid_of(picky);
+    lc_start(&env, picky, 0);
+    domid = lc_domid(picky);
     lc_assert_connected(&env, domid, FALSE, TRUE);
     xvmDomainObjLock(picky);
     g_assert_false(xvmDomainAttachDevice(env.drv, picky, xml, LIVE, &err));
@@ -470,8 +439,8 @@ test_config(void)
                 VIR_ERR_INVALID_ARG, "target xvdq doesn't exist.");
 
     /* It boots with them; the config and the live definition agree. */
-    start(&env, obj, 0);
-    domid = domid_of(obj);
+    lc_start(&env, obj, 0);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, TRUE, TRUE);
     g_assert_true(has_mac(obj, TRUE, "00:16:3e:00:00:07"));
     expect_fail(&env, xvmDomainUpdateDevice, obj, cd, 0, VIR_ERR_OPERATION_UNSUPPORTED, NULL);
@@ -490,7 +459,7 @@ test_config(void)
     g_assert_true(has_disk(obj, TRUE, "xvda"));
     g_assert_false(has_disk(obj, FALSE, "xvda"));
     wait_node(&env, "4", "/local/domain/%d/device/vbd/51712/state", domid);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
 
     /* A transient domain has no config to change. */
     {
@@ -503,7 +472,7 @@ test_config(void)
     expect_fail(&env, xvmDomainAttachDevice, tr, xml, CONFIG, VIR_ERR_OPERATION_INVALID,
                 "transient domains do not have any persistent config");
     expect_ok(&env, xvmDomainAttachDevice, tr, xml, 0);          /* current: live */
-    destroy(&env, tr);
+    lc_destroy(&env, tr);
     lc_env_stop(&env);
 }
 
@@ -525,8 +494,8 @@ test_paused(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     disk = lc_disk(&env, "data.img");
     obj = lc_define(&env, &(LcGuest){ .name = "hp" });
-    start(&env, obj, VIR_DOMAIN_START_PAUSED);
-    domid = domid_of(obj);
+    lc_start(&env, obj, VIR_DOMAIN_START_PAUSED);
+    domid = lc_domid(obj);
     xml = disk_xml(disk, "xvdb");
 
     t0 = g_get_monotonic_time();
@@ -550,7 +519,7 @@ test_paused(void)
         g_assert_no_error(err);
     }
     wait_node(&env, "4", "/local/domain/%d/device/vbd/%d/state", domid, XVDB);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_assert_gone(&env, domid, &obj->uuid);
     lc_env_stop(&env);
 }

@@ -30,37 +30,6 @@ find(LcEnv *env, const char *name)
     return obj;     /* locked */
 }
 
-static void
-start(LcEnv *env, xvmDomainObj *obj, unsigned int flags)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainStart(env->drv, obj, flags, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
-static void
-destroy(LcEnv *env, xvmDomainObj *obj)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
-static int
-domid_of(xvmDomainObj *obj)
-{
-    int domid;
-
-    lc_state(obj, NULL, &domid);
-    return domid;
-}
-
 static gboolean
 status_exists(LcEnv *env, const char *name)
 {
@@ -85,7 +54,7 @@ test_start_shutdown(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     disk = lc_disk(&env, "disk.img");
     obj = lc_define(&env, &(LcGuest){ .name = "web", .disk = disk, .net = TRUE });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "web", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     g_assert_cmpint(lc_state(obj, &reason, &domid), ==, VIR_DOMAIN_RUNNING);
     g_assert_cmpint(reason, ==, VIR_DOMAIN_RUNNING_BOOTED);
@@ -160,7 +129,7 @@ test_paused_resume_destroy(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     disk = lc_disk(&env, "disk.img");
     obj = lc_define(&env, &(LcGuest){ .name = "sleepy", .disk = disk, .net = TRUE });
-    start(&env, obj, VIR_DOMAIN_START_PAUSED);
+    lc_start(&env, obj, VIR_DOMAIN_START_PAUSED);
     lc_expect_event(&env, "sleepy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     lc_expect_event(&env, "sleepy", VIR_DOMAIN_EVENT_SUSPENDED,
                     VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
@@ -197,7 +166,7 @@ test_paused_resume_destroy(void)
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
     g_assert_true(info.flags & HV_DOMINF_PAUSED);
 
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "sleepy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     g_assert_cmpint(lc_state(obj, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
     g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
@@ -222,9 +191,9 @@ test_reboot(void)
     disk = lc_disk(&env, "disk.img");
     obj = lc_define(&env, &(LcGuest){ .name = "bouncy", .disk = disk, .net = TRUE,
                                       .on_reboot = "restart" });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "bouncy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    first = domid_of(obj);
+    first = lc_domid(obj);
     lc_assert_connected(&env, first, TRUE, TRUE);
 
     xvmDomainObjLock(obj);
@@ -242,7 +211,7 @@ test_reboot(void)
     lc_assert_connected(&env, second, TRUE, TRUE);
     g_assert_true(status_exists(&env, "bouncy"));
 
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "bouncy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_assert_gone(&env, second, &obj->uuid);
     lc_env_stop(&env);
@@ -260,17 +229,17 @@ test_crash_restart(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = lc_define(&env, &(LcGuest){ .name = "crashy", .cmdline = "xvmsim.crash=1",
                                       .net = TRUE, .on_crash = "restart" });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "crashy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    first = domid_of(obj);
+    first = lc_domid(obj);
     lc_expect_event(&env, "crashy", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     lc_expect_event(&env, "crashy", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    second = domid_of(obj);
+    second = lc_domid(obj);
     g_assert_cmpint(second, >, first);
     lc_assert_gone(&env, first, &(xvmUuid){ { 0 } });
 
     /* It crashes again and again; a destroy ends it, whenever it comes. */
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     for (;;) {
         g_autofree char *ev = g_async_queue_timeout_pop(env.events, 20 * G_USEC_PER_SEC);
         g_autofree char *destroyed = g_strdup_printf("crashy %d %d", EV_STOPPED,
@@ -299,9 +268,9 @@ test_crash_destroy_preserve(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     gone = lc_define(&env, &(LcGuest){ .name = "fragile", .cmdline = "xvmsim.crash=1",
                                        .on_crash = "destroy" });
-    start(&env, gone, 0);
+    lc_start(&env, gone, 0);
     lc_expect_event(&env, "fragile", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid_gone = domid_of(gone);
+    domid_gone = lc_domid(gone);
     lc_expect_event(&env, "fragile", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
     g_assert_cmpint(lc_state(gone, &reason, NULL), ==, VIR_DOMAIN_SHUTOFF);
     g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_CRASHED);
@@ -309,7 +278,7 @@ test_crash_destroy_preserve(void)
 
     kept = lc_define(&env, &(LcGuest){ .name = "evidence", .cmdline = "xvmsim.crash=1",
                                        .on_crash = "preserve" });
-    start(&env, kept, 0);
+    lc_start(&env, kept, 0);
     lc_expect_event(&env, "evidence", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     lc_expect_event(&env, "evidence", VIR_DOMAIN_EVENT_CRASHED,
                     VIR_DOMAIN_EVENT_CRASHED_PANICKED);
@@ -392,9 +361,9 @@ test_missing_disk(void)
     {
         g_autofree char *made = lc_disk(&env, "no-such-disk.img");
 
-        start(&env, obj, 0);
+        lc_start(&env, obj, 0);
         lc_expect_event(&env, "broken", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-        destroy(&env, obj);
+        lc_destroy(&env, obj);
         lc_expect_event(&env, "broken", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     }
     lc_env_stop(&env);
@@ -536,12 +505,12 @@ test_reconnect(void)
     a = lc_define(&env, &(LcGuest){ .name = "alpha", .disk = disk, .net = TRUE });
     b = lc_define(&env, &(LcGuest){ .name = "beta", .net = TRUE });
     c = lc_define(&env, &(LcGuest){ .name = "gamma" });
-    start(&env, a, 0);
-    start(&env, b, VIR_DOMAIN_START_PAUSED);
-    start(&env, c, 0);
-    ida = domid_of(a);
-    idb = domid_of(b);
-    idc = domid_of(c);
+    lc_start(&env, a, 0);
+    lc_start(&env, b, VIR_DOMAIN_START_PAUSED);
+    lc_start(&env, c, 0);
+    ida = lc_domid(a);
+    idb = lc_domid(b);
+    idc = lc_domid(c);
     xvmDomainObjUnref(a);
     xvmDomainObjUnref(b);
     xvmDomainObjUnref(c);
@@ -601,8 +570,8 @@ test_reconnect_shut_down(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = lc_define(&env, &(LcGuest){ .name = "quiet" });
-    start(&env, obj, 0);
-    domid = domid_of(obj);
+    lc_start(&env, obj, 0);
+    domid = lc_domid(obj);
     xvmDomainObjUnref(obj);
     lc_driver_close(&env);
     lc_drain_events(&env);
@@ -679,12 +648,12 @@ test_graceful_destroy(void)
     polite = lc_define(&env, &(LcGuest){ .name = "polite", .net = TRUE });
     stubborn = lc_define(&env, &(LcGuest){ .name = "stubborn",
                                            .cmdline = "xvmsim.ignore_shutdown" });
-    start(&env, polite, 0);
+    lc_start(&env, polite, 0);
     lc_expect_event(&env, "polite", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    start(&env, stubborn, 0);
+    lc_start(&env, stubborn, 0);
     lc_expect_event(&env, "stubborn", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     /* Booted: it watches control/shutdown. */
-    domid = domid_of(polite);
+    domid = lc_domid(polite);
     lc_assert_connected(&env, domid, FALSE, TRUE);
 
     xvmDomainObjLock(polite);
@@ -696,7 +665,7 @@ test_graceful_destroy(void)
     g_assert_cmpint(reason, ==, VIR_DOMAIN_SHUTOFF_DESTROYED);
     lc_assert_gone(&env, domid, &polite->uuid);
 
-    domid = domid_of(stubborn);
+    domid = lc_domid(stubborn);
     {
         g_autofree char *log = g_strdup_printf("%s/guest-stubborn.log", env.s.log_dir);
 
@@ -823,7 +792,7 @@ test_concurrent(void)
         g_assert_true(t[i].ok);
     }
     for (int i = 0; i < N; i++) {
-        ids[i] = domid_of(t[i].obj);
+        ids[i] = lc_domid(t[i].obj);
         for (int j = 0; j < i; j++)
             g_assert_cmpint(ids[i], !=, ids[j]);
         lc_assert_connected(&env, ids[i], TRUE, TRUE);

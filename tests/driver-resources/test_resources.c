@@ -46,26 +46,6 @@ start_guest(LcEnv *env, const char *name)
     return obj;
 }
 
-static int
-domid_of(xvmDomainObj *obj)
-{
-    int domid;
-
-    lc_state(obj, NULL, &domid);
-    return domid;
-}
-
-static void
-destroy(LcEnv *env, xvmDomainObj *obj)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
 static gboolean
 set_vcpus(LcEnv *env, xvmDomainObj *obj, guint n, unsigned int flags, GError **err)
 {
@@ -208,7 +188,7 @@ test_vcpus(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = start_guest(&env, "vc");
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     wait_vcpu_online(&env, domid, 1, TRUE);
     g_assert_cmpint(vcpu_count(&env, obj, 0, NULL), ==, 2);
     g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_MAXIMUM, NULL), ==, 4);
@@ -312,7 +292,7 @@ test_vcpus(void)
     xvmDomainObjEndAPI(&host);
 
     /* Shut off: live is refused, CURRENT is the config. */
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     g_assert_false(set_vcpus(&env, obj, 1, VIR_DOMAIN_VCPU_LIVE, &err));
     expect_error(&err, VIR_ERR_OPERATION_INVALID, "not running");
     g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_LIVE, &err), ==, -1);
@@ -329,11 +309,11 @@ test_vcpus(void)
     g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
     xvmDomainObjUnlock(obj);
     g_assert_no_error(err);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM,
                                NULL), ==, 2);
     wait_vcpu_online(&env, domid, 1, FALSE);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjUnref(obj);
     lc_env_stop(&env);
 }
@@ -409,7 +389,7 @@ test_pin(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = start_guest(&env, "pn");
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     pin_info(&env, obj, 0, maps, 4);
     g_assert_cmpuint(maps[0], ==, 0x0f);
     g_assert_cmpuint(maps[1], ==, 0x0f);
@@ -454,15 +434,15 @@ test_pin(void)
     g_assert_false(pin(&env, obj, 0, 0x01, 0x100, &err));
     expect_error(&err, VIR_ERR_INVALID_ARG, "unsupported flags");
 
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjLock(obj);
     g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
     xvmDomainObjUnlock(obj);
     g_assert_no_error(err);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     g_assert_cmpuint(hv_affinity(&env, domid, 0), ==, 0x02);
     g_assert_cmpuint(hv_affinity(&env, domid, 1), ==, 0x0f);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjUnref(obj);
     lc_env_stop(&env);
 }
@@ -482,7 +462,7 @@ test_memory(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = start_guest(&env, "mem");
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     wait_tot_kib(&env, domid, 96 * MIB);
 
     /* Live: the balloon follows memory/target. */
@@ -557,7 +537,7 @@ test_memory(void)
 
     /* Shut off: live is refused; CURRENT is the config; the next start
      * has the config's figures. */
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     g_assert_false(set_memory(&env, obj, 64 * MIB, VIR_DOMAIN_MEM_LIVE, &err));
     expect_error(&err, VIR_ERR_OPERATION_INVALID, "not running");
     g_assert_true(set_memory(&env, obj, 60 * MIB, 0, &err));
@@ -566,11 +546,11 @@ test_memory(void)
     g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
     xvmDomainObjUnlock(obj);
     g_assert_no_error(err);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &hi, NULL));
     g_assert_cmpuint(hi.max_pages * 4, ==, 80 * MIB);
     wait_tot_kib(&env, domid, 60 * MIB);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjUnref(obj);
     lc_env_stop(&env);
 }
@@ -590,7 +570,7 @@ test_sched(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = start_guest(&env, "sch");
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     /* The start applied <shares>. */
     sc = get_sched(&env, obj, 0);
     g_assert_true(sc.has_weight && sc.has_cap);
@@ -650,7 +630,7 @@ test_sched(void)
     assert_config_has(&env, "sch", "<shares>300</shares>", TRUE);
     g_assert_true(hv_sched_credit_get(env.s.hv, (uint32_t)domid, &hsc, NULL));
     g_assert_cmpuint(hsc.weight, ==, 1024);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     g_assert_false(set_sched(&env, obj, &in, VIR_DOMAIN_AFFECT_LIVE, &err));
     expect_error(&err, VIR_ERR_OPERATION_INVALID, "not running");
     sc = get_sched(&env, obj, 0);
@@ -659,11 +639,11 @@ test_sched(void)
     g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
     xvmDomainObjUnlock(obj);
     g_assert_no_error(err);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     g_assert_true(hv_sched_credit_get(env.s.hv, (uint32_t)domid, &hsc, NULL));
     g_assert_cmpuint(hsc.weight, ==, 300);
     g_assert_cmpuint(hsc.cap, ==, 0);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjUnref(obj);
     lc_env_stop(&env);
 }
@@ -758,7 +738,7 @@ test_race_stop(void)
         threads[t] = g_thread_new("racer", racer, &r);
     for (int round = 0; round < 4; round++) {
         g_usleep(200000);
-        destroy(&env, obj);
+        lc_destroy(&env, obj);
         g_usleep(50000);
         xvmDomainObjLock(obj);
         g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
@@ -773,7 +753,7 @@ test_race_stop(void)
     /* The domain is whole: the config's figures at its last start. */
     g_assert_cmpint(vcpu_count(&env, obj, VIR_DOMAIN_VCPU_LIVE | VIR_DOMAIN_VCPU_MAXIMUM,
                                NULL), ==, 4);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     xvmDomainObjUnref(obj);
     lc_env_stop(&env);
 }

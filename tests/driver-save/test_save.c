@@ -27,28 +27,6 @@
 #define EV_STARTED VIR_DOMAIN_EVENT_STARTED
 #define EV_STOPPED VIR_DOMAIN_EVENT_STOPPED
 
-static void
-start(LcEnv *env, xvmDomainObj *obj, unsigned int flags)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainStart(env->drv, obj, flags, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
-static void
-destroy(LcEnv *env, xvmDomainObj *obj)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainDestroy(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
 static gboolean
 save(LcEnv *env, xvmDomainObj *obj, const char *path, unsigned int flags, GError **err)
 {
@@ -77,15 +55,6 @@ restore_ok(LcEnv *env, const char *path, unsigned int flags)
 
     g_assert_true(xvmDomainRestore(env->drv, path, NULL, flags, &err));
     g_assert_no_error(err);
-}
-
-static int
-domid_of(xvmDomainObj *obj)
-{
-    int domid;
-
-    lc_state(obj, NULL, &domid);
-    return domid;
 }
 
 static void
@@ -188,9 +157,9 @@ test_save_restore(void)
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
     g_clear_error(&err);
 
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "web", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    first = domid_of(obj);
+    first = lc_domid(obj);
     lc_assert_connected(&env, first, TRUE, TRUE);
     log = console_log(&env, "web");
     g_assert_true(stack_wait_file(log, "xvm-sim counter: 2\n"));
@@ -231,7 +200,7 @@ test_save_restore(void)
     restore_ok(&env, image, 0);
     lc_expect_event(&env, "web", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_RESTORED);
-    second = domid_of(obj);
+    second = lc_domid(obj);
     g_assert_cmpint(second, !=, first);
     lc_assert_connected(&env, second, TRUE, TRUE);
     {
@@ -270,7 +239,7 @@ test_save_restore(void)
     {
         struct hv_dominfo info;
 
-        g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid_of(obj), &info, NULL));
+        g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)lc_domid(obj), &info, NULL));
         g_assert_true(info.flags & HV_DOMINF_PAUSED);
     }
     /* A paused domain saves (it runs just to suspend) and stays paused. */
@@ -279,7 +248,7 @@ test_save_restore(void)
     restore_ok(&env, image, VIR_DOMAIN_SAVE_RUNNING);
     lc_expect_event(&env, "web", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_RESTORED);
-    lc_assert_connected(&env, domid_of(obj), TRUE, TRUE);
+    lc_assert_connected(&env, lc_domid(obj), TRUE, TRUE);
 
     /* The guest still obeys its lifecycle: it powers off on request. */
     xvmDomainObjLock(obj);
@@ -377,9 +346,9 @@ test_bad_images(void)
     good = g_build_filename(env.s.dir, "good.save", NULL);
     bad = g_build_filename(env.s.dir, "bad.save", NULL);
     obj = lc_define(&env, &(LcGuest){ .name = "victim", .net = TRUE });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "victim", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    lc_assert_connected(&env, domid_of(obj), FALSE, TRUE);
+    lc_assert_connected(&env, lc_domid(obj), FALSE, TRUE);
     save_ok(&env, obj, good, 0);
     lc_expect_event(&env, "victim", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     g_assert_true(g_file_get_contents(good, &data, &len, NULL));
@@ -441,8 +410,8 @@ test_bad_images(void)
     lc_expect_no_event(&env, 200);
     restore_ok(&env, good, 0);
     lc_expect_event(&env, "victim", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
-    lc_assert_connected(&env, domid_of(obj), FALSE, TRUE);
-    destroy(&env, obj);
+    lc_assert_connected(&env, lc_domid(obj), FALSE, TRUE);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "victim", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
 
     /* An undefined domain's bad stream: the transient object goes too. */
@@ -479,16 +448,16 @@ test_ignored_suspend(void)
     image = g_build_filename(env.s.dir, "stubborn.save", NULL);
     obj = lc_define(&env, &(LcGuest){ .name = "stubborn", .net = TRUE,
                                       .cmdline = "xvmsim.ignore_shutdown" });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "stubborn", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, FALSE, TRUE);
 
     g_assert_false(save(&env, obj, image, 0, &err));
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_TIMEOUT);
     g_clear_error(&err);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
-    g_assert_cmpint(domid_of(obj), ==, domid);
+    g_assert_cmpint(lc_domid(obj), ==, domid);
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
     g_assert_false(info.flags & (HV_DOMINF_SHUTDOWN | HV_DOMINF_PAUSED));
     node = g_strdup_printf("/local/domain/%d/control/shutdown", domid);
@@ -522,7 +491,7 @@ test_ignored_suspend(void)
     g_assert_true(info.flags & HV_DOMINF_PAUSED);
     g_assert_false(info.flags & HV_DOMINF_SHUTDOWN);
     lc_expect_no_event(&env, 200);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "stubborn", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }
@@ -551,16 +520,16 @@ test_cancelled_save(void)
     write_file(inside, "x", 1);
     obj = lc_define(&env, &(LcGuest){ .name = "survivor", .net = TRUE,
                                       .cmdline = "xvmsim.counter" });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "survivor", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, FALSE, TRUE);
 
     g_assert_false(save(&env, obj, busy, 0, &err));
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_SYSTEM_ERROR);
     g_clear_error(&err);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
-    g_assert_cmpint(domid_of(obj), ==, domid);
+    g_assert_cmpint(lc_domid(obj), ==, domid);
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
     g_assert_false(info.flags & (HV_DOMINF_SHUTDOWN | HV_DOMINF_PAUSED));
     assert_no_file_like(env.s.dir, "busy.save.");
@@ -586,8 +555,8 @@ test_cancelled_save(void)
     lc_expect_event(&env, "survivor", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
     restore_ok(&env, good, 0);
     lc_expect_event(&env, "survivor", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
-    lc_assert_connected(&env, domid_of(obj), FALSE, TRUE);
-    destroy(&env, obj);
+    lc_assert_connected(&env, lc_domid(obj), FALSE, TRUE);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "survivor", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }
@@ -609,9 +578,9 @@ test_crash_during_save(void)
     image = g_build_filename(env.s.dir, "doomed.save", NULL);
     obj = lc_define(&env, &(LcGuest){ .name = "doomed", .on_crash = "destroy",
                                       .cmdline = "xvmsim.ignore_shutdown xvmsim.crash=2" });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "doomed", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     g_assert_false(save(&env, obj, image, 0, &err));
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_FAILED);
     lc_expect_event(&env, "doomed", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_CRASHED);
@@ -638,9 +607,9 @@ test_stale_suspend(void)
     lc_env_start(&env);
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     obj = lc_define(&env, &(LcGuest){ .name = "orphan", .net = TRUE });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "orphan", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    domid = domid_of(obj);
+    domid = lc_domid(obj);
     lc_assert_connected(&env, domid, FALSE, TRUE);
     node = g_strdup_printf("/local/domain/%d/control/shutdown", domid);
     stack_write(&env.s, node, "suspend");
@@ -656,12 +625,12 @@ test_stale_suspend(void)
     obj = xvmDomainListFindByName(env.drv->domains, "orphan", NULL);
     g_assert_nonnull(obj);
     xvmDomainObjUnlock(obj);
-    g_assert_cmpint(domid_of(obj), ==, domid);
+    g_assert_cmpint(lc_domid(obj), ==, domid);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)domid, &info, NULL));
     g_assert_false(info.flags & (HV_DOMINF_SHUTDOWN | HV_DOMINF_PAUSED));
     lc_assert_connected(&env, domid, FALSE, TRUE);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "orphan", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }
@@ -737,7 +706,7 @@ test_create_waits_for_start(void)
     g_assert_cmpstr(obj->live_def->os.cmdline, ==, "other");
     g_assert_true(xvmDomainObjIsPersistent(obj));
     xvmDomainObjUnlock(obj);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "contended", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }
@@ -770,9 +739,9 @@ test_managed_save(void)
     disk = lc_disk(&env, "disk.img");
     obj = lc_define(&env, &(LcGuest){ .name = "keeper", .disk = disk });
     image = g_build_filename(env.state_dir, "save", "keeper.save", NULL);
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    lc_assert_connected(&env, domid_of(obj), TRUE, FALSE);
+    lc_assert_connected(&env, lc_domid(obj), TRUE, FALSE);
 
     save_ok(&env, obj, NULL, 0);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
@@ -780,17 +749,17 @@ test_managed_save(void)
     g_assert_true(has_managed_save(obj));
     g_assert_true(g_file_test(image, G_FILE_TEST_IS_REGULAR));
 
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_RESTORED);
     g_assert_false(has_managed_save(obj));
     g_assert_false(g_file_test(image, G_FILE_TEST_EXISTS));
-    lc_assert_connected(&env, domid_of(obj), TRUE, FALSE);
+    lc_assert_connected(&env, lc_domid(obj), TRUE, FALSE);
 
     /* Saved paused: the start from it is paused. */
     save_ok(&env, obj, NULL, VIR_DOMAIN_SAVE_PAUSED);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_RESTORED);
     lc_expect_event(&env, "keeper", VIR_DOMAIN_EVENT_SUSPENDED,
                     VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
@@ -800,7 +769,7 @@ test_managed_save(void)
     /* FORCE_BOOT: the image is discarded, the guest boots. */
     save_ok(&env, obj, NULL, VIR_DOMAIN_SAVE_RUNNING);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
-    start(&env, obj, VIR_DOMAIN_START_FORCE_BOOT);
+    lc_start(&env, obj, VIR_DOMAIN_START_FORCE_BOOT);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
     g_assert_false(has_managed_save(obj));
@@ -822,7 +791,7 @@ test_managed_save(void)
     g_assert_false(g_file_test(image, G_FILE_TEST_EXISTS));
 
     /* A broken image: the start fails, the image stays, nothing runs. */
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     save_ok(&env, obj, NULL, 0);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
@@ -842,7 +811,7 @@ test_managed_save(void)
     g_assert_true(g_file_test(image, G_FILE_TEST_IS_REGULAR));
     assert_only_dom0(&env);
     lc_expect_no_event(&env, 200);
-    start(&env, obj, VIR_DOMAIN_START_FORCE_BOOT);
+    lc_start(&env, obj, VIR_DOMAIN_START_FORCE_BOOT);
     lc_expect_event(&env, "keeper", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
     g_assert_false(has_managed_save(obj));
 
@@ -863,8 +832,8 @@ test_managed_save(void)
     assert_state(obj, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_RESTORED);
     g_assert_false(has_managed_save(obj));
     g_assert_false(g_file_test(image, G_FILE_TEST_EXISTS));
-    lc_assert_connected(&env, domid_of(obj), TRUE, FALSE);
-    destroy(&env, obj);
+    lc_assert_connected(&env, lc_domid(obj), TRUE, FALSE);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "keeper", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }
@@ -884,9 +853,9 @@ test_image_xml(void)
     lc_driver_open(&env, FALSE, XVM_DRIVER_HOST_SHUTDOWN_LEAVE);
     image = g_build_filename(env.s.dir, "xml.save", NULL);
     obj = lc_define(&env, &(LcGuest){ .name = "xmlish", .net = TRUE });
-    start(&env, obj, 0);
+    lc_start(&env, obj, 0);
     lc_expect_event(&env, "xmlish", EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
-    lc_assert_connected(&env, domid_of(obj), FALSE, TRUE);
+    lc_assert_connected(&env, lc_domid(obj), FALSE, TRUE);
     save_ok(&env, obj, image, 0);
     lc_expect_event(&env, "xmlish", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SAVED);
 
@@ -943,7 +912,7 @@ test_image_xml(void)
     lc_expect_event(&env, "xmlish", VIR_DOMAIN_EVENT_SHUTDOWN,
                     VIR_DOMAIN_EVENT_SHUTDOWN_FINISHED);
     assert_state(obj, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_USER);
-    destroy(&env, obj);
+    lc_destroy(&env, obj);
     lc_expect_event(&env, "xmlish", EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
     lc_env_stop(&env);
 }

@@ -241,17 +241,6 @@ test_ifname(void)
 
 /* ---- on the stack ----------------------------------------------------- */
 
-static void
-start(LcEnv *env, xvmDomainObj *obj)
-{
-    g_autoptr(GError) err = NULL;
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainStart(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
-}
-
 static gint64
 block_reads(LcEnv *env, xvmDomainObj *obj, const char *path)
 {
@@ -321,7 +310,7 @@ test_stats(void)
     g_assert_cmpuint(info.physical, ==, 4 << 20);
     xvmDomainObjUnlock(obj);
 
-    start(&env, obj);
+    lc_start(&env, obj, 0);
     lc_state(obj, NULL, &domid);
     vifname = g_strdup_printf("vif%d.0", domid);
 
@@ -384,12 +373,10 @@ test_stats(void)
     g_assert_cmpuint(mem[1].val, ==, obj->live_def->memory);
     g_assert_cmpint(xvmDomainMemoryStats(env.drv, obj, mem, 1, &err), ==, 1);
     g_assert_cmpint(xvmDomainMemoryStats(env.drv, obj, mem, 0, &err), ==, 0);
-    xvmDomainObjUnlock(obj);
-
-    xvmDomainObjLock(obj);
-    g_assert_true(xvmDomainDestroy(env.drv, obj, 0, &err));
     g_assert_no_error(err);
     xvmDomainObjUnlock(obj);
+
+    lc_destroy(&env, obj);
     lc_env_stop(&env);
 }
 
@@ -463,7 +450,7 @@ test_console(void)
     g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_OPERATION_INVALID);
     g_clear_error(&err);
     xvmDomainObjUnlock(obj);
-    start(&env, obj);
+    lc_start(&env, obj, 0);
     lc_state(obj, NULL, &domid);
     marker = g_strdup_printf("xvm-sim: %d booted", domid);
 
