@@ -17,6 +17,9 @@
 
 #define FLAG_PRIV   0x1  /* privileged connections only (else EACCES) */
 #define FLAG_NOTID  0x2  /* the transaction id is ignored */
+#define FLAG_PATH   0x4  /* the payload's first string is the path of the
+			  * node the request acts on, in its transaction
+			  * (never with FLAG_NOTID): see request_names_path() */
 
 struct handler {
 	int (*fn)(struct request *req);
@@ -25,9 +28,9 @@ struct handler {
 
 static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_CONTROL]              = { do_control, FLAG_PRIV | FLAG_NOTID },
-	[XS_DIRECTORY]            = { do_directory, 0 },
-	[XS_READ]                 = { do_read, 0 },
-	[XS_GET_PERMS]            = { do_get_perms, 0 },
+	[XS_DIRECTORY]            = { do_directory, FLAG_PATH },
+	[XS_READ]                 = { do_read, FLAG_PATH },
+	[XS_GET_PERMS]            = { do_get_perms, FLAG_PATH },
 	[XS_WATCH]                = { do_watch, FLAG_NOTID },
 	[XS_UNWATCH]              = { do_unwatch, FLAG_NOTID },
 	[XS_TRANSACTION_START]    = { do_transaction_start, 0 },
@@ -35,16 +38,21 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_INTRODUCE]            = { do_introduce, FLAG_PRIV | FLAG_NOTID },
 	[XS_RELEASE]              = { do_release, FLAG_PRIV | FLAG_NOTID },
 	[XS_GET_DOMAIN_PATH]      = { do_get_domain_path, FLAG_NOTID },
-	[XS_WRITE]                = { do_write, 0 },
-	[XS_MKDIR]                = { do_mkdir, 0 },
-	[XS_RM]                   = { do_rm, 0 },
-	[XS_SET_PERMS]            = { do_set_perms, 0 },
+	[XS_WRITE]                = { do_write, FLAG_PATH },
+	[XS_MKDIR]                = { do_mkdir, FLAG_PATH },
+	[XS_RM]                   = { do_rm, FLAG_PATH },
+	[XS_SET_PERMS]            = { do_set_perms, FLAG_PATH },
 	[XS_IS_DOMAIN_INTRODUCED] = { do_is_domain_introduced, FLAG_PRIV | FLAG_NOTID },
 	[XS_RESUME]               = { do_resume, FLAG_PRIV | FLAG_NOTID },
 	[XS_SET_TARGET]           = { do_set_target, FLAG_PRIV | FLAG_NOTID },
 	[XS_RESET_WATCHES]        = { do_reset_watches, FLAG_NOTID },
-	[XS_DIRECTORY_PART]       = { do_directory_part, 0 },
+	[XS_DIRECTORY_PART]       = { do_directory_part, FLAG_PATH },
 };
+
+bool request_names_path(uint32_t type)
+{
+	return type < XS_TYPE_COUNT && (handlers[type].flags & FLAG_PATH);
+}
 
 void *req_ctx(struct request *req)
 {

@@ -43,6 +43,10 @@ struct request {
 void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		    const char *payload);
 
+/* Does a request of this type name a node by its payload's first string
+ * (its path), the node it acts on in its transaction? */
+bool request_names_path(uint32_t type);
+
 /* Splits the payload into up to max NUL-terminated strings; returns how
  * many complete strings there are (the remainder after the last NUL is not
  * counted). */

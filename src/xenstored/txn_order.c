@@ -8,6 +8,7 @@
 #include "config.h"
 #include "connection.h"
 #include "path.h"
+#include "request.h"
 #include "transaction.h"
 #include "util.h"
 
@@ -158,19 +159,6 @@ void txn_wait_cancel(struct connection *conn)
 	nwaiting--;
 }
 
-/* The first path of requests that name one, in a transaction. */
-static bool names_path(uint32_t type)
-{
-	switch (type) {
-	case XS_READ: case XS_WRITE: case XS_MKDIR: case XS_RM:
-	case XS_DIRECTORY: case XS_DIRECTORY_PART:
-	case XS_GET_PERMS: case XS_SET_PERMS:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
 		      const char *payload)
 {
@@ -178,7 +166,8 @@ bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
 	int len;
 
 	pending.valid = false;
-	if (!arm_timer || !config.txn_wait_us || !hdr->tx_id || !names_path(hdr->type))
+	if (!arm_timer || !config.txn_wait_us || !hdr->tx_id ||
+	    !request_names_path(hdr->type))
 		return false;
 	/* The payload is NUL-terminated after hdr->len bytes: its first
 	 * string is the path (the handler reports what is wrong with it). */
