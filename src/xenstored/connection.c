@@ -275,11 +275,9 @@ static size_t handle_messages(struct connection *conn, const char *buf, size_t l
 		payload[hdr.len] = '\0';
 		/* Its transaction waits for another: the request stays in
 		 * the input, unhandled (txn_order.h). */
-		if (txn_order_before(conn, &hdr, payload))
+		if (!request_handle(conn, &hdr, payload))
 			break;
 		off += XS_HDR_SIZE + hdr.len;
-		request_handle(conn, &hdr, payload);
-		txn_order_after(conn, &hdr);
 	}
 	return off;
 }

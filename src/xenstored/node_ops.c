@@ -27,8 +27,6 @@
 #include "util.h"
 #include "watch.h"
 
-#define PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
-
 /* ---- primitive changes ------------------------------------------------ */
 
 static void account_node(const struct node *n, int sign)

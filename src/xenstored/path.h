@@ -12,6 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wire.h"
+
+/* Room for any path path_canonical() accepts (at most
+ * XENSTORE_ABS_PATH_MAX bytes and its NUL). */
+#define PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
+
 struct connection;
 
 /* Resolves a client's path into buf (absolute). Returns its length, or -1

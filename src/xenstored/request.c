@@ -3,6 +3,7 @@
 #include "request.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 #include <talloc.h>
 
@@ -138,19 +139,26 @@ static void send_error(struct request *req, int err)
 		       s, strlen(s) + 1, false);
 }
 
-void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
+bool request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		    const char *payload)
 {
 	struct request req;
 	const struct handler *h = NULL;
 	int err = 0;
 
-	memset(&req, 0, sizeof(req));
+	/* All but the path buffer at the end, which is written before it
+	 * is read (3 KiB a request not cleared for nothing). */
+	memset(&req, 0, offsetof(struct request, txn_order.path));
 	req.conn = conn;
 	req.hdr = *hdr;
 	req.data = payload;
 	req.len = hdr->len;
 	req.changes_tail = &req.changes;
+
+	/* Its transaction waits for another: nothing is done, not even
+	 * tracing, until the message is handled again. */
+	if (txn_order_before(&req))
+		return false;
 
 	if (trace_enabled())
 		trace_msg("IN", conn->id, hdr->type, hdr->req_id, hdr->tx_id,
@@ -182,4 +190,6 @@ void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		perms_unref(c->old_perms);
 	}
 	talloc_free(req.ctx);
+	txn_order_after(&req);
+	return true;
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "txn_order.h"
 #include "wire.h"
 
 struct connection;
@@ -37,10 +38,15 @@ struct request {
 	void *ctx;                 /* talloc context freed after the request */
 	struct change *changes, **changes_tail;
 	bool replied;
+	/* Last, as request_handle() zeroes all that comes before its
+	 * path buffer only. */
+	struct txn_pending txn_order;
 };
 
-/* Handles one complete message from conn. */
-void request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
+/* Handles one complete message from conn. False when the request must wait
+ * for another transaction (txn_order.h): then nothing was done, and the
+ * message stays in conn's input to be handled later. */
+bool request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		    const char *payload);
 
 /* Does a request of this type name a node by its payload's first string

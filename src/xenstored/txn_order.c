@@ -12,8 +12,6 @@
 #include "transaction.h"
 #include "util.h"
 
-#define PATH_BUF (XENSTORE_ABS_PATH_MAX + 64)
-
 struct txn_hold {
 	struct txn_hold *hnext;    /* hash chain */
 	struct txn_hold *tnext;    /* the holder's list */
@@ -33,16 +31,6 @@ static size_t table_size, nheld;
 static struct list_head deadlines = { &deadlines, &deadlines };
 static unsigned int nwaiting;
 static void (*arm_timer)(uint64_t us);
-
-/* The path of the request txn_order_before() let go: held by its
- * transaction in txn_order_after() (one request at a time: the daemon is
- * single-threaded and handles a request between the two calls). */
-static struct {
-	bool valid;
-	uint32_t hash;
-	size_t len;
-	char path[PATH_BUF];
-} pending;
 
 static uint64_t now_us(void)
 {
@@ -159,26 +147,26 @@ void txn_wait_cancel(struct connection *conn)
 	nwaiting--;
 }
 
-bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
-		      const char *payload)
+bool txn_order_before(struct request *req)
 {
+	struct connection *conn = req->conn;
+	struct txn_pending *p = &req->txn_order;
 	struct txn_hold *h;
 	int len;
 
-	pending.valid = false;
-	if (!arm_timer || !config.txn_wait_us || !hdr->tx_id ||
-	    !request_names_path(hdr->type))
+	if (!arm_timer || !config.txn_wait_us || !req->hdr.tx_id ||
+	    !request_names_path(req->hdr.type))
 		return false;
-	/* The payload is NUL-terminated after hdr->len bytes: its first
+	/* The payload is NUL-terminated after hdr.len bytes: its first
 	 * string is the path (the handler reports what is wrong with it). */
-	len = path_canonical(conn, payload, false, pending.path, sizeof(pending.path));
+	len = path_canonical(conn, req->data, false, p->path, sizeof(p->path));
 	if (len < 0)
 		return false;
-	pending.len = (size_t)len;
-	pending.hash = hash_bytes(pending.path, pending.len, 0);
-	pending.valid = true;
+	p->len = (size_t)len;
+	p->hash = hash_bytes(p->path, p->len, 0);
+	p->valid = true;
 
-	h = find(pending.path, pending.len, pending.hash);
+	h = find(p->path, p->len, p->hash);
 	if (!h || h->holder->conn == conn || h->holder->conn->domid != conn->domid)
 		return false;
 	/* Wait for the holder. */
@@ -189,34 +177,35 @@ bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
 		arm_timer(config.txn_wait_us);
 	list_add_tail(&conn->txn_wait.by_deadline, &deadlines);
 	nwaiting++;
-	pending.valid = false;
 	return true;
 }
 
-void txn_order_after(struct connection *conn, const struct xsd_sockmsg *hdr)
+void txn_order_after(struct request *req)
 {
+	struct connection *conn = req->conn;
+	const struct txn_pending *p = &req->txn_order;
 	struct transaction *txn;
 	struct txn_holder *holder;
 	struct txn_hold *h;
 	int err;
 
-	if (!pending.valid)
+	if (!p->valid)
 		return;
-	pending.valid = false;
 	/* The request may have ended the connection's transactions
 	 * (a reset), or the connection itself. */
-	if (conn->closing || !(txn = transaction_lookup(conn, hdr->tx_id, &err)))
+	if (conn->closing ||
+	    !(txn = transaction_lookup(conn, req->hdr.tx_id, &err)))
 		return;
 	holder = transaction_holder(txn);
 	if (holder->stale || holder->nholds >= TXN_HOLDS_MAX ||
-	    find(pending.path, pending.len, pending.hash))
+	    find(p->path, p->len, p->hash))
 		return;
 	if (nheld >= table_size)
 		table_grow();
-	h = xmalloc(sizeof(*h) + pending.len);
-	memcpy(h->path, pending.path, pending.len);
-	h->len = (uint32_t)pending.len;
-	h->hash = pending.hash;
+	h = xmalloc(sizeof(*h) + p->len);
+	memcpy(h->path, p->path, p->len);
+	h->len = (uint32_t)p->len;
+	h->hash = p->hash;
 	h->holder = holder;
 	h->hnext = table[h->hash & (table_size - 1)];
 	table[h->hash & (table_size - 1)] = h;

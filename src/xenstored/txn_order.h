@@ -38,9 +38,11 @@
 #include <stdint.h>
 
 #include "list.h"
+#include "path.h"
 #include "wire.h"
 
 struct connection;
+struct request;
 struct txn_hold;
 
 #define TXN_HOLDS_MAX 64
@@ -62,6 +64,17 @@ struct txn_wait {
 	uint64_t deadline_us;      /* monotonic */
 };
 
+/* Per request (embedded in struct request, zeroed with it): the path
+ * txn_order_before() let go, to be held by the request's transaction in
+ * txn_order_after(); set only if the request is transactional, names a
+ * node and its path is valid. */
+struct txn_pending {
+	bool valid;
+	uint32_t hash;
+	size_t len;
+	char path[PATH_BUF];       /* not zeroed: meaningful when valid */
+};
+
 /* The daemon's timer: arm(us) asks for txn_order_expire() to be called
  * in about us microseconds (re-arming replaces the previous request). */
 void txn_order_set_timer(void (*arm)(uint64_t us));
@@ -74,12 +87,13 @@ void txn_wait_init(struct txn_wait *w);
 /* The connection goes (or is reset): it waits for nothing any more. */
 void txn_wait_cancel(struct connection *conn);
 
-/* Called before a request is handled: true when the connection must wait
- * (the request stays unhandled in its input); else the request may go,
- * and txn_order_after() is called once it has been handled. */
-bool txn_order_before(struct connection *conn, const struct xsd_sockmsg *hdr,
-		      const char *payload);
-void txn_order_after(struct connection *conn, const struct xsd_sockmsg *hdr);
+/* Called by request_handle() before a request is handled: true when the
+ * connection must wait (the request stays unhandled in its input, and
+ * nothing else is done with req); else the request may go, and
+ * txn_order_after() is called with the same req once it has been handled.
+ * All that passes from one call to the other is in req->txn_order. */
+bool txn_order_before(struct request *req);
+void txn_order_after(struct request *req);
 
 /* The timer fired: wakes the waits that are due. */
 void txn_order_expire(void);
