@@ -173,23 +173,27 @@ static int missing_errno(struct request *req, const char *path, size_t len,
 	return (access_of(req, a.perms) & perm) ? ENOENT : EACCES;
 }
 
-/* Resolves the request's path argument and the node, checking access. */
+/* Resolves the request's path and the node, checking access. arg is the
+ * path argument as the handler parsed the payload: NULL when that is
+ * malformed (EINVAL), else the payload's first string, canonicalised once
+ * per request by req_path() (every caller is a FLAG_PATH request), so
+ * that a bad path is reported here, after the handler's other checks. */
 static int get_node(struct request *req, const char *arg, unsigned int perm,
-		    char *path, size_t *len, struct view *v)
+		    const char **path, size_t *len, struct view *v)
 {
 	int l, err;
 
 	if (!arg)
 		return EINVAL;
-	l = path_canonical(req->conn, arg, false, path, PATH_BUF);
+	l = req_path(req, path);
 	if (l < 0)
 		return EINVAL;
 	*len = (size_t)l;
-	err = view(req, path, *len, v);
+	err = view(req, *path, *len, v);
 	if (err)
 		return err;
 	if (!v->exists)
-		return missing_errno(req, path, *len, perm);
+		return missing_errno(req, *path, *len, perm);
 	if ((access_of(req, v->perms) & perm) != perm)
 		return EACCES;
 	return 0;
@@ -282,10 +286,10 @@ static bool memory_exceeded(struct request *req, long delta)
 
 int do_read(struct request *req)
 {
-	char path[PATH_BUF];
+	const char *path;
 	size_t len;
 	struct view v;
-	int err = get_node(req, req_onearg(req), XS_PERM_READ, path, &len, &v);
+	int err = get_node(req, req_onearg(req), XS_PERM_READ, &path, &len, &v);
 
 	if (err)
 		return err;
@@ -295,12 +299,13 @@ int do_read(struct request *req)
 
 int do_directory(struct request *req)
 {
-	char path[PATH_BUF], buf[XENSTORE_PAYLOAD_MAX];
+	const char *path;
+	char buf[XENSTORE_PAYLOAD_MAX];
 	struct child_buf b = { buf, 0, sizeof(buf), false };
 	size_t len;
 	struct view v;
 	uint32_t bytes;
-	int err = get_node(req, req_onearg(req), XS_PERM_READ, path, &len, &v);
+	int err = get_node(req, req_onearg(req), XS_PERM_READ, &path, &len, &v);
 
 	if (err)
 		return err;
@@ -344,7 +349,8 @@ static void part_append(const char *name, size_t len, void *arg)
 int do_directory_part(struct request *req)
 {
 	const char *vec[2];
-	char path[PATH_BUF], buf[XENSTORE_PAYLOAD_MAX];
+	const char *path;
+	char buf[XENSTORE_PAYLOAD_MAX];
 	char *end;
 	unsigned long off;
 	size_t len;
@@ -355,7 +361,7 @@ int do_directory_part(struct request *req)
 
 	if (req_count_strings(req) != 2 || req_strings(req, vec, 2) != 2)
 		return EINVAL;
-	err = get_node(req, vec[0], XS_PERM_READ, path, &len, &v);
+	err = get_node(req, vec[0], XS_PERM_READ, &path, &len, &v);
 	if (err)
 		return err;
 	errno = 0;
@@ -382,7 +388,8 @@ int do_directory_part(struct request *req)
 int do_get_perms(struct request *req)
 {
 	const char *arg = req_onearg(req);
-	char path[PATH_BUF], buf[XENSTORE_PAYLOAD_MAX];
+	const char *path;
+	char buf[XENSTORE_PAYLOAD_MAX];
 	size_t len, n;
 	struct view v;
 	struct perms *perms;
@@ -393,7 +400,7 @@ int do_get_perms(struct request *req)
 		if (!perms)
 			return path_chars_valid(arg) ? ENOENT : EINVAL;
 	} else {
-		err = get_node(req, arg, XS_PERM_READ, path, &len, &v);
+		err = get_node(req, arg, XS_PERM_READ, &path, &len, &v);
 		if (err)
 			return err;
 		perms = v.perms;
@@ -491,10 +498,10 @@ static int create_path(struct request *req, const char *path, size_t len,
 static int write_value(struct request *req, const char *arg, const char *value,
 		       uint32_t vlen, bool mkdir)
 {
-	char path[PATH_BUF];
+	const char *path;
 	size_t len;
 	struct view v;
-	int err = get_node(req, arg, XS_PERM_WRITE, path, &len, &v);
+	int err = get_node(req, arg, XS_PERM_WRITE, &path, &len, &v);
 
 	if (err == ENOENT)
 		err = create_path(req, path, len, value, vlen);
@@ -539,10 +546,10 @@ int do_mkdir(struct request *req)
 
 int do_rm(struct request *req)
 {
-	char path[PATH_BUF];
+	const char *path;
 	size_t len;
 	struct view v;
-	int err = get_node(req, req_onearg(req), XS_PERM_WRITE, path, &len, &v);
+	int err = get_node(req, req_onearg(req), XS_PERM_WRITE, &path, &len, &v);
 
 	if (err == ENOENT) {
 		/* Removing what is not there is fine if its parent is. */
@@ -574,7 +581,7 @@ int do_set_perms(struct request *req)
 {
 	unsigned int num = req_count_strings(req);
 	const char *arg = req->data;
-	char path[PATH_BUF];
+	const char *path;
 	size_t len;
 	struct view v;
 	struct perms *perms;
@@ -605,7 +612,7 @@ int do_set_perms(struct request *req)
 		return 0;
 	}
 
-	err = get_node(req, arg, XS_PERM_WRITE | XS_PERM_OWNER, path, &len, &v);
+	err = get_node(req, arg, XS_PERM_WRITE | XS_PERM_OWNER, &path, &len, &v);
 	/* Only privileged domains give nodes away. */
 	if (!err && conn_is_unprivileged(req->conn) &&
 	    perms_owner(perms) != perms_owner(v.perms))

@@ -12,6 +12,7 @@
 #include "domain.h"
 #include "log.h"
 #include "node_ops.h"
+#include "path.h"
 #include "transaction.h"
 #include "util.h"
 #include "watch.h"
@@ -20,7 +21,7 @@
 #define FLAG_NOTID  0x2  /* the transaction id is ignored */
 #define FLAG_PATH   0x4  /* the payload's first string is the path of the
 			  * node the request acts on, in its transaction
-			  * (never with FLAG_NOTID): see request_names_path() */
+			  * (never with FLAG_NOTID): see req_path() */
 
 struct handler {
 	int (*fn)(struct request *req);
@@ -50,9 +51,20 @@ static const struct handler handlers[XS_TYPE_COUNT] = {
 	[XS_DIRECTORY_PART]       = { do_directory_part, FLAG_PATH },
 };
 
-bool request_names_path(uint32_t type)
+int req_path(struct request *req, const char **path)
 {
-	return type < XS_TYPE_COUNT && (handlers[type].flags & FLAG_PATH);
+	uint32_t type = req->hdr.type;
+
+	if (!req->path_known) {
+		req->path_known = true;
+		req->path_len = -1;
+		/* The payload is NUL-terminated after hdr.len bytes. */
+		if (type < XS_TYPE_COUNT && (handlers[type].flags & FLAG_PATH))
+			req->path_len = path_canonical(req->conn, req->data, false,
+						       req->path, sizeof(req->path));
+	}
+	*path = req->path;
+	return req->path_len;
 }
 
 void *req_ctx(struct request *req)
@@ -148,7 +160,7 @@ bool request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 
 	/* All but the path buffer at the end, which is written before it
 	 * is read (3 KiB a request not cleared for nothing). */
-	memset(&req, 0, offsetof(struct request, txn_order.path));
+	memset(&req, 0, offsetof(struct request, path));
 	req.conn = conn;
 	req.hdr = *hdr;
 	req.data = payload;

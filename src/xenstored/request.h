@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "path.h"
 #include "txn_order.h"
 #include "wire.h"
 
@@ -38,9 +39,12 @@ struct request {
 	void *ctx;                 /* talloc context freed after the request */
 	struct change *changes, **changes_tail;
 	bool replied;
-	/* Last, as request_handle() zeroes all that comes before its
-	 * path buffer only. */
-	struct txn_pending txn_order;
+	struct txn_pending txn_order;  /* txn_order's, between its hooks */
+	/* req_path()'s: path_len and path are set once path_known is. */
+	bool path_known;
+	int path_len;
+	/* Last: request_handle() zeroes all that comes before it only. */
+	char path[PATH_BUF];
 };
 
 /* Handles one complete message from conn. False when the request must wait
@@ -49,9 +53,12 @@ struct request {
 bool request_handle(struct connection *conn, const struct xsd_sockmsg *hdr,
 		    const char *payload);
 
-/* Does a request of this type name a node by its payload's first string
- * (its path), the node it acts on in its transaction? */
-bool request_names_path(uint32_t type);
+/* The path of the node the request acts on: its payload's first string,
+ * canonicalised (path_canonical()) on first use and kept on the request,
+ * as both txn_order and the handler need it. Returns its length with *path
+ * set, or -1 when the string is not a valid path or the request names no
+ * node (a type without FLAG_PATH). */
+int req_path(struct request *req, const char **path);
 
 /* Splits the payload into up to max NUL-terminated strings; returns how
  * many complete strings there are (the remainder after the last NUL is not

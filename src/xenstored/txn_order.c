@@ -7,7 +7,6 @@
 
 #include "config.h"
 #include "connection.h"
-#include "path.h"
 #include "request.h"
 #include "transaction.h"
 #include "util.h"
@@ -152,21 +151,20 @@ bool txn_order_before(struct request *req)
 	struct connection *conn = req->conn;
 	struct txn_pending *p = &req->txn_order;
 	struct txn_hold *h;
+	const char *path;
 	int len;
 
-	if (!arm_timer || !config.txn_wait_us || !req->hdr.tx_id ||
-	    !request_names_path(req->hdr.type))
+	if (!arm_timer || !config.txn_wait_us || !req->hdr.tx_id)
 		return false;
-	/* The payload is NUL-terminated after hdr.len bytes: its first
-	 * string is the path (the handler reports what is wrong with it). */
-	len = path_canonical(conn, req->data, false, p->path, sizeof(p->path));
+	/* No node named, or not a valid path (the handler reports it, from
+	 * the same req_path()). */
+	len = req_path(req, &path);
 	if (len < 0)
 		return false;
-	p->len = (size_t)len;
-	p->hash = hash_bytes(p->path, p->len, 0);
+	p->hash = hash_bytes(path, (size_t)len, 0);
 	p->valid = true;
 
-	h = find(p->path, p->len, p->hash);
+	h = find(path, (size_t)len, p->hash);
 	if (!h || h->holder->conn == conn || h->holder->conn->domid != conn->domid)
 		return false;
 	/* Wait for the holder. */
@@ -187,10 +185,14 @@ void txn_order_after(struct request *req)
 	struct transaction *txn;
 	struct txn_holder *holder;
 	struct txn_hold *h;
+	const char *path;
+	size_t len;
 	int err;
 
 	if (!p->valid)
 		return;
+	/* Known valid since txn_order_before(): no work done again. */
+	len = (size_t)req_path(req, &path);
 	/* The request may have ended the connection's transactions
 	 * (a reset), or the connection itself. */
 	if (conn->closing ||
@@ -198,13 +200,13 @@ void txn_order_after(struct request *req)
 		return;
 	holder = transaction_holder(txn);
 	if (holder->stale || holder->nholds >= TXN_HOLDS_MAX ||
-	    find(p->path, p->len, p->hash))
+	    find(path, len, p->hash))
 		return;
 	if (nheld >= table_size)
 		table_grow();
-	h = xmalloc(sizeof(*h) + p->len);
-	memcpy(h->path, p->path, p->len);
-	h->len = (uint32_t)p->len;
+	h = xmalloc(sizeof(*h) + len);
+	memcpy(h->path, path, len);
+	h->len = (uint32_t)len;
 	h->hash = p->hash;
 	h->holder = holder;
 	h->hnext = table[h->hash & (table_size - 1)];

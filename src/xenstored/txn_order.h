@@ -38,7 +38,6 @@
 #include <stdint.h>
 
 #include "list.h"
-#include "path.h"
 #include "wire.h"
 
 struct connection;
@@ -64,15 +63,13 @@ struct txn_wait {
 	uint64_t deadline_us;      /* monotonic */
 };
 
-/* Per request (embedded in struct request, zeroed with it): the path
- * txn_order_before() let go, to be held by the request's transaction in
- * txn_order_after(); set only if the request is transactional, names a
- * node and its path is valid. */
+/* Per request (embedded in struct request, zeroed with it): valid when
+ * txn_order_before() let the request go and its path (req_path()) is to
+ * be held by its transaction in txn_order_after(); set only if the request
+ * is transactional, names a node and its path is valid. */
 struct txn_pending {
 	bool valid;
-	uint32_t hash;
-	size_t len;
-	char path[PATH_BUF];       /* not zeroed: meaningful when valid */
+	uint32_t hash;             /* of the path, when valid */
 };
 
 /* The daemon's timer: arm(us) asks for txn_order_expire() to be called
