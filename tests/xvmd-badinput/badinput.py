@@ -207,6 +207,19 @@ def dropped(data):
     other.close()
 
 
+def wire_case(category, name, code, words, proc, payload=b"", sock=RW_SOCK, left=None, **kw):
+    """A case: one call on a raw connection to `sock` fails with `code`
+    and `words` (wire_error; kw: the header's prog, vers, status); the
+    connection serves on, and no domain `left` is left behind."""
+    @case(category, name)
+    def run():
+        w = Wire(sock)
+        wire_error(w, code, words, proc, payload, **kw)
+        w.usable()
+        if left:
+            no_trace(conn(), left)
+
+
 # ---- malformed XML ------------------------------------------------------
 
 def bad_xml(name, code, words, doc, create=False):
@@ -304,13 +317,8 @@ bad_xml("duplicate-disk-target", E.VIR_ERR_XML_ERROR, "target 'xvda' duplicated"
                     "</disk>" * 2))
 
 
-@case("xml", "not-utf8")
-def _():
-    w = Wire()
-    wire_error(w, E.VIR_ERR_XML_DETAIL, "Input is not proper UTF-8", PROC_DEFINE_XML,
-               xdr_string(xml(name="\udcff").encode("utf-8", "surrogateescape")))
-    w.usable()
-    no_trace(conn(), "bad1")
+wire_case("xml", "not-utf8", E.VIR_ERR_XML_DETAIL, "Input is not proper UTF-8", PROC_DEFINE_XML,
+          xdr_string(xml(name="\udcff").encode("utf-8", "surrogateescape")), left="bad1")
 
 
 @case("xml", "schema-validate")
@@ -333,22 +341,19 @@ def _():
 
 # ---- unknown domains ----------------------------------------------------
 
-@case("unknown-domain", "by-name")
-def _():
-    m = expect(E.VIR_ERR_NO_DOMAIN, "", conn().lookupByName, "nosuch")
-    assert m == "Domain not found: no domain with matching name 'nosuch'", m
+def unknown_domain(name, lookup, key, message):
+    """conn().`lookup`(key) fails with NO_DOMAIN and exactly `message`."""
+    @case("unknown-domain", name)
+    def run():
+        m = expect(E.VIR_ERR_NO_DOMAIN, "", getattr(conn(), lookup), key)
+        assert m == message, m
 
 
-@case("unknown-domain", "by-uuid")
-def _():
-    m = expect(E.VIR_ERR_NO_DOMAIN, "", conn().lookupByUUIDString, U3)
-    assert m == "Domain not found: no domain with matching uuid '%s'" % U3, m
-
-
-@case("unknown-domain", "by-id")
-def _():
-    m = expect(E.VIR_ERR_NO_DOMAIN, "", conn().lookupByID, 4242)
-    assert m == "Domain not found: no domain with matching id 4242", m
+for name, lookup, key, what in (
+        ("by-name", "lookupByName", "nosuch", "name 'nosuch'"),
+        ("by-uuid", "lookupByUUIDString", U3, "uuid '%s'" % U3),
+        ("by-id", "lookupByID", 4242, "id 4242")):
+    unknown_domain(name, lookup, key, "Domain not found: no domain with matching " + what)
 
 
 @case("unknown-domain", "by-negative-id")
@@ -375,21 +380,12 @@ def _():
     expect(E.VIR_ERR_NO_DOMAIN, "no domain with matching name 'stale2'", c.lookupByName, "stale2")
 
 
-@case("unknown-domain", "name-not-utf8")
-def _():
-    # The name is quoted back, made valid UTF-8 (clients decode messages).
-    w = Wire()
-    m = wire_error(w, E.VIR_ERR_NO_DOMAIN, "no domain with matching name '\ufffd\ufffd\ufffd'",
-                   PROC_LOOKUP_BY_NAME, xdr_string(b"\xff\xfe\x80"))
-    w.usable()
-
-
-@case("unknown-domain", "raw-reference-nobody-defined")
-def _():
-    w = Wire()
-    ref = xdr_string(b"ghost") + bytes(range(16)) + u32(-1)
-    wire_error(w, E.VIR_ERR_NO_DOMAIN, "(ghost)", PROC_DESTROY, ref)
-    w.usable()
+# The name is quoted back, made valid UTF-8 (clients decode messages).
+wire_case("unknown-domain", "name-not-utf8", E.VIR_ERR_NO_DOMAIN,
+          "no domain with matching name '\ufffd\ufffd\ufffd'",
+          PROC_LOOKUP_BY_NAME, xdr_string(b"\xff\xfe\x80"))
+wire_case("unknown-domain", "raw-reference-nobody-defined", E.VIR_ERR_NO_DOMAIN, "(ghost)",
+          PROC_DESTROY, xdr_string(b"ghost") + bytes(range(16)) + u32(-1))
 
 
 # ---- duplicates ---------------------------------------------------------
@@ -404,32 +400,23 @@ def with_defined(fn):
     no_trace(c, "dup2")
 
 
-@case("duplicate", "define-same-name-other-uuid")
-def _():
-    with_defined(lambda c: expect(
-        E.VIR_ERR_OPERATION_FAILED, "domain 'dup1' already exists with uuid " + U1,
-        c.defineXML, xml("dup1", U2)))
+def duplicate(name, create, doc, words):
+    """With dup1 (U1) defined, defining (creating) `doc` fails."""
+    @case("duplicate", name)
+    def run():
+        with_defined(lambda c: expect(E.VIR_ERR_OPERATION_FAILED, words,
+                                      c.createXML if create else c.defineXML,
+                                      doc, *([0] if create else [])))
 
 
-@case("duplicate", "define-same-uuid-other-name")
-def _():
-    with_defined(lambda c: expect(
-        E.VIR_ERR_OPERATION_FAILED, "domain 'dup1' is already defined with uuid " + U1,
-        c.defineXML, xml("dup2", U1)))
-
-
-@case("duplicate", "create-same-name-other-uuid")
-def _():
-    with_defined(lambda c: expect(
-        E.VIR_ERR_OPERATION_FAILED, "domain 'dup1' already exists with uuid " + U1,
-        c.createXML, xml("dup1", U2), 0))
-
-
-@case("duplicate", "create-same-uuid-other-name")
-def _():
-    with_defined(lambda c: expect(
-        E.VIR_ERR_OPERATION_FAILED, "domain 'dup1' is already defined with uuid " + U1,
-        c.createXML, xml("dup2", U1), 0))
+SAME_NAME = "domain 'dup1' already exists with uuid " + U1
+SAME_UUID = "domain 'dup1' is already defined with uuid " + U1
+for name, create, doc, words in (
+        ("define-same-name-other-uuid", False, xml("dup1", U2), SAME_NAME),
+        ("define-same-uuid-other-name", False, xml("dup2", U1), SAME_UUID),
+        ("create-same-name-other-uuid", True, xml("dup1", U2), SAME_NAME),
+        ("create-same-uuid-other-name", True, xml("dup2", U1), SAME_UUID)):
+    duplicate(name, create, doc, words)
 
 
 @case("duplicate", "create-of-a-running-domain")
@@ -484,28 +471,26 @@ def wrong_state(name, op, code, words):
 
 
 NOT_RUNNING = "Requested operation is not valid: domain is not running"
-wrong_state("start-running", lambda g: g.run.create(), E.VIR_ERR_OPERATION_INVALID,
-            "Requested operation is not valid: domain is already running")
-wrong_state("suspend-inactive", lambda g: g.off.suspend(), E.VIR_ERR_OPERATION_INVALID, NOT_RUNNING)
-wrong_state("resume-inactive", lambda g: g.off.resume(), E.VIR_ERR_OPERATION_INVALID, NOT_RUNNING)
-wrong_state("destroy-inactive", lambda g: g.off.destroy(), E.VIR_ERR_OPERATION_INVALID, NOT_RUNNING)
-wrong_state("shutdown-inactive", lambda g: g.off.shutdown(), E.VIR_ERR_OPERATION_INVALID,
-            NOT_RUNNING)
-wrong_state("reboot-inactive", lambda g: g.off.reboot(0), E.VIR_ERR_OPERATION_INVALID, NOT_RUNNING)
-wrong_state("undefine-transient", lambda g: g.run.undefine(), E.VIR_ERR_OPERATION_INVALID,
-            "cannot undefine transient domain")
-wrong_state("autostart-transient", lambda g: g.run.setAutostart(1), E.VIR_ERR_OPERATION_INVALID,
-            "cannot set autostart for transient domain")
-wrong_state("destroy-domain-0", lambda g: g.c.lookupByID(0).destroy(),
-            E.VIR_ERR_OPERATION_INVALID, "Domain-0")
-wrong_state("undefine-domain-0", lambda g: g.c.lookupByID(0).undefine(),
-            E.VIR_ERR_OPERATION_INVALID, "")
-wrong_state("start-domain-0", lambda g: g.c.lookupByID(0).create(),
-            E.VIR_ERR_OPERATION_INVALID, "cannot start Domain-0: it is the host's domain")
-wrong_state("suspend-domain-0", lambda g: g.c.lookupByID(0).suspend(),
-            E.VIR_ERR_OPERATION_INVALID, "cannot suspend Domain-0: it is the host's domain")
-wrong_state("shutdown-domain-0", lambda g: g.c.lookupByID(0).shutdown(),
-            E.VIR_ERR_OPERATION_INVALID, "cannot shut down Domain-0: it is the host's domain")
+for name, op, words in (
+        ("start-running", lambda g: g.run.create(),
+         "Requested operation is not valid: domain is already running"),
+        ("suspend-inactive", lambda g: g.off.suspend(), NOT_RUNNING),
+        ("resume-inactive", lambda g: g.off.resume(), NOT_RUNNING),
+        ("destroy-inactive", lambda g: g.off.destroy(), NOT_RUNNING),
+        ("shutdown-inactive", lambda g: g.off.shutdown(), NOT_RUNNING),
+        ("reboot-inactive", lambda g: g.off.reboot(0), NOT_RUNNING),
+        ("undefine-transient", lambda g: g.run.undefine(), "cannot undefine transient domain"),
+        ("autostart-transient", lambda g: g.run.setAutostart(1),
+         "cannot set autostart for transient domain"),
+        ("destroy-domain-0", lambda g: g.c.lookupByID(0).destroy(), "Domain-0"),
+        ("undefine-domain-0", lambda g: g.c.lookupByID(0).undefine(), ""),
+        ("start-domain-0", lambda g: g.c.lookupByID(0).create(),
+         "cannot start Domain-0: it is the host's domain"),
+        ("suspend-domain-0", lambda g: g.c.lookupByID(0).suspend(),
+         "cannot suspend Domain-0: it is the host's domain"),
+        ("shutdown-domain-0", lambda g: g.c.lookupByID(0).shutdown(),
+         "cannot shut down Domain-0: it is the host's domain")):
+    wrong_state(name, op, E.VIR_ERR_OPERATION_INVALID, words)
 
 
 @case("wrong-state", "resume-running-is-a-no-op")
@@ -584,14 +569,10 @@ def _():
            r.lookupByID(0).XMLDesc, E.VIR_DOMAIN_XML_SECURE)
 
 
-@case("read-only", "socket-without-ro-flag")
-def _():
-    # The socket decides, not the client's VIR_CONNECT_RO.
-    w = Wire(RO_SOCK)
-    wire_error(w, E.VIR_ERR_OPERATION_DENIED, "read only access prevents virDomainDefineXML",
-               PROC_DEFINE_XML, xdr_string(xml("ro2").encode()))
-    w.usable()
-    no_trace(conn(), "ro2")
+# The socket decides, not the client's VIR_CONNECT_RO.
+wire_case("read-only", "socket-without-ro-flag", E.VIR_ERR_OPERATION_DENIED,
+          "read only access prevents virDomainDefineXML",
+          PROC_DEFINE_XML, xdr_string(xml("ro2").encode()), sock=RO_SOCK, left="ro2")
 
 
 # ---- procedures not served -----------------------------------------------
@@ -685,12 +666,8 @@ def _():
     w.usable()
 
 
-@case("wire", "open-twice")
-def _():
-    w = Wire()
-    wire_error(w, E.VIR_ERR_INTERNAL_ERROR, "connection already open", PROC_OPEN,
-               u32(1) + xdr_string(b"xen:///system") + u32(0))
-    w.usable()
+wire_case("wire", "open-twice", E.VIR_ERR_INTERNAL_ERROR, "connection already open", PROC_OPEN,
+          u32(1) + xdr_string(b"xen:///system") + u32(0))
 
 
 @case("wire", "open-foreign-uri")
@@ -700,25 +677,11 @@ def _():
                PROC_OPEN, u32(1) + xdr_string(b"qemu:///system") + u32(0))
 
 
-@case("wire", "bad-program")
-def _():
-    w = Wire()
-    wire_error(w, E.VIR_ERR_RPC, "Cannot find program 4660 version 1", PROC_GET_TYPE, prog=0x1234)
-    w.usable()
-
-
-@case("wire", "bad-version")
-def _():
-    w = Wire()
-    wire_error(w, E.VIR_ERR_RPC, "Cannot find program %d version 7" % PROG, PROC_GET_TYPE, vers=7)
-    w.usable()
-
-
-@case("wire", "bad-status")
-def _():
-    w = Wire()
-    wire_error(w, E.VIR_ERR_RPC, "Unexpected message status 1", PROC_GET_TYPE, status=ERROR)
-    w.usable()
+for name, words, header in (
+        ("bad-program", "Cannot find program 4660 version 1", {"prog": 0x1234}),
+        ("bad-version", "Cannot find program %d version 7" % PROG, {"vers": 7}),
+        ("bad-status", "Unexpected message status 1", {"status": ERROR})):
+    wire_case("wire", name, E.VIR_ERR_RPC, words, PROC_GET_TYPE, **header)
 
 
 @case("wire", "bad-type-ignored")
@@ -770,13 +733,10 @@ def _():
     other.usable()
 
 
-@case("wire", "string-over-limit")
-def _():
-    # 4 MiB + 1 of XML in a frame under 32 MiB: an error reply, and the
-    # connection goes on (its framing is intact).
-    w = Wire()
-    m = wire_error(w, E.VIR_ERR_RPC, "", PROC_DEFINE_XML, xdr_string(b"x" * (4 * 1024 * 1024 + 1)))
-    w.usable()
+# 4 MiB + 1 of XML in a frame under 32 MiB: an error reply, and the
+# connection goes on (its framing is intact).
+wire_case("wire", "string-over-limit", E.VIR_ERR_RPC, "", PROC_DEFINE_XML,
+          xdr_string(b"x" * (4 * 1024 * 1024 + 1)))
 
 
 @case("wire", "client-refuses-oversized-xml")
