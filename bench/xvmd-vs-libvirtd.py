@@ -32,6 +32,10 @@
 #   virsh-list    `virsh -c URI list --all` wall time (big only)
 #   rss           the daemon's VmRSS with the big set defined, client
 #                 connected
+#   null, phase "idle": getLibVersion with --idle more clients connected
+#                 (each an open libvirt connection that makes no call, as
+#                 idle management tools keep): what an idle client costs
+#                 each call of the others
 # Besides ops/s and p50/p99 latency, each workload records the CPU time
 # per call of the daemon (all its threads, /proc/PID/task/*/schedstat)
 # and of this client; for virsh, virsh's CPU and the daemon's per run:
@@ -43,6 +47,7 @@
 #   --warmup S      unmeasured seconds before each                    [0.3]
 #   --domains N     the big set                                       [1000]
 #   --virsh N       `virsh list --all` runs per daemon and run        [5]
+#   --idle N        idle clients for the "idle" phase                 [1000]
 #   --build DIR     xvm's build directory ($XVM_BUILD_DIR, else build)
 #   --json FILE     every measurement, one JSON object a line
 #   --smoke         a few calls of each workload, 30 big domains: checks
@@ -542,6 +547,19 @@ def one_run(run, args, scratch, with_libvirtd, emit):
             emit(dict(run=run, phase="big", workload="rss", daemon=t.d.name,
                       rss_kib=rss_kib(t.d.pid)))
         for t in targets:
+            idle = [libvirt.open(t.d.uri) for _ in range(args.idle)]
+            try:
+                if any(c is None for c in idle):
+                    raise SetupError("cannot connect %d clients to %s"
+                                     % (args.idle, t.d.name))
+                r = measure(wl_null, t, args.seconds, args.warmup, args.min_calls,
+                            seed=run * 1000)
+                r.update(run=run, phase="idle", workload="null", daemon=t.d.name)
+                emit(r)
+            finally:
+                for c in idle:
+                    c.close()
+        for t in targets:
             if not t.d.alive():
                 raise BenchError("%s died during the run" % t.d.name)
     finally:
@@ -569,7 +587,13 @@ ROWS = [
     ("big", "bulk-define", "bulk defineXML to %(big)d domains, defines/s", "ops", None, True),
     ("big", "virsh-list", "`virsh list --all`, %(big)d domains, wall ms", "wall", 0.5, False),
     ("big", "rss", "daemon RSS, %(big)d domains defined, MiB", "rss", 1.0, False),
+    ("idle", "null", "getLibVersion, %(idle)d idle clients connected, calls/s", "ops", 2.0,
+     True),
 ]
+
+
+def idle_count(results):
+    return max((r.get("idle", 0) for r in results), default=0)
 
 
 def table(results, big):
@@ -591,7 +615,7 @@ def table(results, big):
            "|---|---:|---:|---:|---|---|---:|"]
     verdicts = []
     for phase, wl, label, kind, target, higher in ROWS:
-        label = label % {"big": big + 1}
+        label = label % {"big": big + 1, "idle": idle_count(results)}
         xs, ls = get(phase, wl, "xvmd"), get(phase, wl, "libvirtd")
         if not xs:
             continue
@@ -658,7 +682,7 @@ def cpu_table(results, big):
            "client CPU, against xvmd | client CPU, against libvirtd |",
            "|---|---:|---:|---:|---:|---:|"]
     for phase, wl, label, kind, _, _ in ROWS:
-        label = label % {"big": big + 1}
+        label = label % {"big": big + 1, "idle": idle_count(results)}
         if kind == "ops" and med(phase, wl, "xvmd", "daemon_us") is not None:
             out.append("| %s | %s | %s | %s | %s | %s |" % (
                 label.rsplit(",", 1)[0] + ", µs per call",
@@ -687,6 +711,7 @@ def main():
     ap.add_argument("--warmup", type=float, default=0.3)
     ap.add_argument("--domains", type=int, default=1000)
     ap.add_argument("--virsh", type=int, default=5)
+    ap.add_argument("--idle", type=int, default=1000)
     ap.add_argument("--build", default=os.environ.get("XVM_BUILD_DIR",
                                                      os.path.join(TOP, "build")))
     ap.add_argument("--json")
@@ -707,7 +732,7 @@ def main():
 
     if args.smoke:
         args.runs, args.seconds, args.warmup = 1, 0.0, 0.0
-        args.domains, args.virsh, args.min_calls = 30, 1, 50
+        args.domains, args.virsh, args.min_calls, args.idle = 30, 1, 50, 20
     if libvirt is None:
         log("python3-libvirt is not installed (Debian: python3-libvirt)")
         return 77 if args.smoke else 2
@@ -729,6 +754,7 @@ def main():
 
     def emit(r):
         r["big"] = args.domains
+        r["idle"] = args.idle
         results.append(r)
         if jf:
             jf.write(json.dumps(r) + "\n")
@@ -747,6 +773,14 @@ def main():
             log("run %d big   rss         %-8s %10.1f MiB" % (r["run"], r["daemon"],
                                                             r["rss_kib"] / 1024))
 
+    # The idle phase holds --idle connections open: on both ends, here and
+    # in the daemons this process starts.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    if hard < 2 * args.idle + 256:
+        log("open files are limited to %d: --idle %d cannot be had" % (hard, args.idle))
+        return 2
     load = os.getloadavg()
     log("load average at start: %.2f %.2f %.2f" % load)
     scratch = tempfile.mkdtemp(prefix="xvm-bench-")

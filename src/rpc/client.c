@@ -42,7 +42,10 @@ static void update_io(rpc_client *c)
 	if (cond == c->io_cond)
 		return;
 	c->io_cond = cond;
-	g_source_modify_unix_fd(c->source, c->fd_tag, cond);
+	if (c->in_set)
+		rpc_client_set_modify(c);
+	else
+		g_source_modify_unix_fd(c->source, c->fd_tag, cond);
 }
 
 /* Writes what the socket takes. false: the client is gone. */
@@ -141,10 +144,8 @@ static void process_input(rpc_client *c)
 	rpc_client_unref(c);
 }
 
-static gboolean client_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+void rpc_client_handle_io(rpc_client *c, GIOCondition cond)
 {
-	rpc_client *c = data;
-	GIOCondition cond = g_source_query_unix_fd(source, c->fd_tag);
 	bool was_full = c->out_bytes > RPC_CLIENT_OUTPUT_SOFT;
 
 	rpc_client_ref(c);
@@ -164,6 +165,13 @@ static gboolean client_dispatch(GSource *source, GSourceFunc cb, gpointer data)
 		rpc_client_close(c);
 	update_io(c);
 	rpc_client_unref(c);
+}
+
+static gboolean client_dispatch(GSource *source, GSourceFunc cb, gpointer data)
+{
+	rpc_client *c = data;
+
+	rpc_client_handle_io(c, g_source_query_unix_fd(source, c->fd_tag));
 	return G_SOURCE_CONTINUE;
 }
 
@@ -184,6 +192,10 @@ rpc_client *rpc_client_new(rpc_server *srv, int fd, bool read_only)
 	g_queue_init(&c->out);
 	c->streams = g_hash_table_new(NULL, NULL);
 	c->event_cbs = g_array_new(FALSE, FALSE, sizeof(rpc_event_cb));
+	c->io_cond = G_IO_IN;
+	g_hash_table_add(srv->clients, c);
+	if (srv->n_direct >= RPC_CLIENT_DIRECT_MAX && rpc_client_set_add(c))
+		return c;
 	c->source = g_source_new(&client_source_funcs, sizeof(GSource));
 	g_source_set_callback(c->source, NULL, c, NULL);
 	/* Otherwise GLib takes the fd out of the poll set and puts it back
@@ -191,10 +203,9 @@ rpc_client *rpc_client_new(rpc_server *srv, int fd, bool read_only)
 	 * iterates srv->ctx from inside a dispatch, and process_input()
 	 * refuses recursion anyway. */
 	g_source_set_can_recurse(c->source, TRUE);
-	c->io_cond = G_IO_IN;
 	c->fd_tag = g_source_add_unix_fd(c->source, fd, c->io_cond);
 	g_source_attach(c->source, srv->ctx);
-	g_hash_table_add(srv->clients, c);
+	srv->n_direct++;
 	return c;
 }
 
@@ -227,9 +238,14 @@ void rpc_client_close(rpc_client *c)
 	if (c->data_free)
 		c->data_free(c->data);
 	c->data = NULL;
-	g_source_destroy(c->source);
-	g_source_unref(c->source);
-	c->source = NULL;
+	if (c->in_set) {
+		rpc_client_set_remove(c);
+	} else {
+		g_source_destroy(c->source);
+		g_source_unref(c->source);
+		c->source = NULL;
+		c->srv->n_direct--;
+	}
 	close(c->fd);
 	c->fd = -1;
 	g_queue_clear_full(&c->out, (GDestroyNotify)rpc_message_free);

@@ -15,6 +15,9 @@
 
 /* Clients at once (libvirt's max_clients default); more are refused. */
 #define RPC_MAX_CLIENTS        5000
+/* Clients watched by a GLib source of their own; the others share one
+ * epoll set (client_set.c). */
+#define RPC_CLIENT_DIRECT_MAX  16
 /* How long listening stops when accept() runs out of descriptors. */
 #define RPC_ACCEPT_PAUSE_MS    200
 
@@ -55,6 +58,9 @@ struct rpc_server {
 	GPtrArray *programs;        /* rpc_program* */
 	GPtrArray *listeners;       /* rpc_listener* */
 	GHashTable *clients;        /* set of rpc_client* */
+	unsigned int n_direct;      /* clients with a source of their own */
+	GSource *set_source;        /* the other clients' epoll set, or NULL */
+	int set_fd;                 /* its epoll fd while set_source */
 	GThreadPool *workers;
 	GThreadPool *priority_workers;
 	int next_callback_id;       /* event callback ids: daemon-wide */
@@ -75,9 +81,10 @@ struct rpc_client {
 	gint ref;
 	rpc_server *srv;
 	int fd;
-	GSource *source;
+	GSource *source;            /* own source, or NULL when in_set */
 	gpointer fd_tag;
-	GIOCondition io_cond;       /* what source polls fd for */
+	bool in_set;                /* watched by the server's epoll set */
+	GIOCondition io_cond;       /* what fd is watched for */
 	bool closed;
 	bool socket_read_only;      /* accepted on the -ro socket */
 	bool read_only;             /* the connection: socket or VIR_CONNECT_RO */
@@ -134,6 +141,15 @@ void rpc_client_close(rpc_client *c);
 bool rpc_client_send(rpc_client *c, rpc_message *m);
 /* Reads frames again if the pause conditions cleared. */
 void rpc_client_resume(rpc_client *c);
+/* On the loop: fd is ready for cond (flushes, reads, dispatches). */
+void rpc_client_handle_io(rpc_client *c, GIOCondition cond);
+
+/* client_set.c: the epoll set (see there). add: false when the client
+ * must have a source of its own instead (no epoll: logged). */
+bool rpc_client_set_add(rpc_client *c);
+void rpc_client_set_modify(rpc_client *c);
+void rpc_client_set_remove(rpc_client *c);
+void rpc_client_set_free(rpc_server *srv);
 
 /* dispatch.c: one whole frame of c (length word included). false: the
  * client must be dropped. */

@@ -44,6 +44,7 @@ rpc_server *rpc_server_new(GMainContext *ctx)
 	srv->programs = g_ptr_array_new_with_free_func(program_free);
 	srv->listeners = g_ptr_array_new_with_free_func(listener_free);
 	srv->clients = g_hash_table_new(NULL, NULL);
+	srv->set_fd = -1;
 	srv->workers = g_thread_pool_new(rpc_dispatch_worker, srv, RPC_WORKERS, FALSE, NULL);
 	srv->priority_workers = g_thread_pool_new(rpc_dispatch_worker, srv,
 						  RPC_PRIORITY_WORKERS, FALSE, NULL);
@@ -89,6 +90,7 @@ void rpc_server_free(rpc_server *srv)
 	g_thread_pool_free(srv->priority_workers, FALSE, TRUE);
 	while (g_main_context_iteration(srv->ctx, FALSE))
 		;
+	rpc_client_set_free(srv);
 	g_hash_table_unref(srv->clients);
 	g_ptr_array_unref(srv->listeners);
 	g_ptr_array_unref(srv->programs);

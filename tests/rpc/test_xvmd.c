@@ -497,22 +497,39 @@ static gpointer write_burst(gpointer data)
 	return GINT_TO_POINTER(wire_write(b->fd, b->bytes->data, b->bytes->len));
 }
 
+/* A slow-reader variant: which procedure, and whether the two clients
+ * come after IDLE_CLIENTS others (more than the daemon watches with a
+ * source each: the two are then served through its shared epoll set). */
+typedef struct {
+	int proc;
+	bool behind_idle;
+} SlowReader;
+
+enum { IDLE_CLIENTS = 24 };
+
 static void test_slow_reader(Fixture *f, gconstpointer data)
 {
+	const SlowReader *v = data;
+	int idle[IDLE_CLIENTS];
+	int n_idle = v->behind_idle ? IDLE_CLIENTS : 0;
 	/* RPC_TEST_CALLS: fewer under valgrind. */
 	const uint32_t CALLS = g_getenv("RPC_TEST_CALLS") ?
 			       (uint32_t)g_ascii_strtoull(g_getenv("RPC_TEST_CALLS"), NULL, 10) :
 			       200000;
-	int lazy = wire_connect(f->rw);
-	int other = wire_connect(f->rw);
-	/* data: the procedure: GET_TYPE runs on the loop, GET_HOSTNAME on
-	 * workers. */
+	int lazy, other;
+	/* GET_TYPE runs on the loop, GET_HOSTNAME on workers. */
 	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
-			     GPOINTER_TO_INT(data), XVM_NET_CALL, 0, XVM_NET_OK };
-	Burst b = { lazy, g_byte_array_new() };
+			     v->proc, XVM_NET_CALL, 0, XVM_NET_OK };
+	Burst b = { -1, g_byte_array_new() };
 	g_autofree bool *seen = g_new0(bool, CALLS);
 	GThread *writer;
 
+	for (int i = 0; i < n_idle; i++) {
+		idle[i] = wire_connect(f->rw);
+		wire_open(idle[i], "xen:///system", 0, 1);
+	}
+	lazy = b.fd = wire_connect(f->rw);
+	other = wire_connect(f->rw);
 	wire_open(lazy, "xen:///system", 0, 1);
 	wire_open(other, "xen:///system", 0, 1);
 	for (uint32_t i = 0; i < CALLS; i++) {
@@ -554,13 +571,22 @@ static void test_slow_reader(Fixture *f, gconstpointer data)
 	g_byte_array_unref(b.bytes);
 	close(lazy);
 	close(other);
+	/* The idle ones were kept: still served. */
+	for (int i = 0; i < n_idle; i++) {
+		assert_usable(idle[i], 2);
+		close(idle[i]);
+	}
 }
 
 /* SIGTERM while clients keep calls running on workers and more queued:
  * the daemon still exits 0 (the teardown checks) and closes them. */
 static void test_stop_while_busy(Fixture *f, gconstpointer data)
 {
-	enum { CLIENTS = 4, CALLS = 20000 };
+	/* Half of them behind IDLE_CLIENTS idle ones: those are served
+	 * through the daemon's epoll set, the first half by sources of their
+	 * own. */
+	enum { CLIENTS = 8, CALLS = 20000 };
+	int idle[IDLE_CLIENTS];
 	xvm_net_header h = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
 			     REMOTE_PROC_CONNECT_GET_HOSTNAME, XVM_NET_CALL, 0, XVM_NET_OK };
 	Burst bursts[CLIENTS];
@@ -568,6 +594,10 @@ static void test_stop_while_busy(Fixture *f, gconstpointer data)
 	int status;
 
 	for (int c = 0; c < CLIENTS; c++) {
+		if (c == CLIENTS / 2) {
+			for (int i = 0; i < IDLE_CLIENTS; i++)
+				idle[i] = wire_connect(f->rw);
+		}
 		bursts[c].fd = wire_connect(f->rw);
 		bursts[c].bytes = g_byte_array_new();
 		wire_open(bursts[c].fd, "xen:///system", 0, 1);
@@ -593,6 +623,10 @@ static void test_stop_while_busy(Fixture *f, gconstpointer data)
 		g_thread_join(writers[c]);
 		close(bursts[c].fd);
 		g_byte_array_unref(bursts[c].bytes);
+	}
+	for (int i = 0; i < IDLE_CLIENTS; i++) {
+		g_assert_true(wire_wait_eof(idle[i], 30000));
+		close(idle[i]);
 	}
 }
 
@@ -665,11 +699,18 @@ int main(int argc, char **argv)
 	ADD("truncated", test_truncated);
 	ADD("read-only-socket", test_read_only_socket);
 	ADD("many-clients", test_many_clients);
-	g_test_add("/xvmd/slow-reader/loop", Fixture,
-		   GINT_TO_POINTER(REMOTE_PROC_CONNECT_GET_TYPE),
+	static const SlowReader on_loop = { REMOTE_PROC_CONNECT_GET_TYPE, false };
+	static const SlowReader on_workers = { REMOTE_PROC_CONNECT_GET_HOSTNAME, false };
+	static const SlowReader on_loop_set = { REMOTE_PROC_CONNECT_GET_TYPE, true };
+	static const SlowReader on_workers_set = { REMOTE_PROC_CONNECT_GET_HOSTNAME, true };
+
+	g_test_add("/xvmd/slow-reader/loop", Fixture, &on_loop,
 		   fixture_setup, test_slow_reader, fixture_teardown);
-	g_test_add("/xvmd/slow-reader/workers", Fixture,
-		   GINT_TO_POINTER(REMOTE_PROC_CONNECT_GET_HOSTNAME),
+	g_test_add("/xvmd/slow-reader/workers", Fixture, &on_workers,
+		   fixture_setup, test_slow_reader, fixture_teardown);
+	g_test_add("/xvmd/slow-reader/loop-behind-idle", Fixture, &on_loop_set,
+		   fixture_setup, test_slow_reader, fixture_teardown);
+	g_test_add("/xvmd/slow-reader/workers-behind-idle", Fixture, &on_workers_set,
 		   fixture_setup, test_slow_reader, fixture_teardown);
 	ADD("events", test_events);
 	ADD("stop-while-busy", test_stop_while_busy);
