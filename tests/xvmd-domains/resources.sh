@@ -20,9 +20,11 @@ XML
 virsh -q -c "$URI" define "$DIR/r1.xml" >/dev/null || fail "define"
 virsh -q -c "$URI" start r1 >/dev/null || fail "start"
 
+PYTHONPATH="${STACK_SH%/*}" PYTHONDONTWRITEBYTECODE=1 \
 /usr/bin/python3 - "$URI" "$URI_RO" "$DIR/virtxend-sock" <<'PY' || fail "python3-libvirt"
-import socket, struct, sys, time
+import struct, sys, time
 import libvirt
+from rawwire import Wire, u32, string
 uri, uri_ro, sock = sys.argv[1:4]
 libvirt.registerErrorHandler(lambda *a: None, None)
 c = libvirt.open(uri)
@@ -90,39 +92,9 @@ for f, args in ((dro.setVcpus, (1,)), (dro.setMemory, (65536,)),
     refused(libvirt.VIR_ERR_OPERATION_DENIED, "", f, *args)
 
 # ---- the raw wire --------------------------------------------------------
-s = socket.socket(socket.AF_UNIX)
-s.connect(sock)
-PROG, serial = 0x20008086, 0
-def u32(v): return struct.pack(">I", v & 0xffffffff)
-def string(b): return u32(len(b)) + b + b"\0" * (-len(b) % 4)
-def recv_exact(n):
-    b = b""
-    while len(b) < n:
-        chunk = s.recv(n - len(b))
-        assert chunk, "connection closed"
-        b += chunk
-    return b
-def call(proc, payload=b""):
-    global serial
-    serial += 1
-    hdr = struct.pack(">IIiiIi", PROG, 1, proc, 0, serial, 0)
-    s.sendall(struct.pack(">I", 4 + len(hdr) + len(payload)) + hdr + payload)
-    while True:
-        n, = struct.unpack(">I", recv_exact(4))
-        body = recv_exact(n - 4)
-        prog, vers, p, typ, ser, status = struct.unpack(">IIiiIi", body[:24])
-        if typ == 1 and ser == serial:
-            break
-    if status == 1:
-        code, = struct.unpack(">i", body[24:28])
-        return ("error", code, body[28:])
-    return ("ok", body[24:])
-def error(proc, payload, code, words):
-    r = call(proc, payload)
-    assert r[0] == "error" and r[1] == code, (proc, r)
-    assert words.encode() in r[2], (proc, words, r[2][:200])
-
-assert call(1, u32(1) + string(b"xen:///system") + u32(0))[0] == "ok"
+w = Wire(sock)
+call, error = w.call, w.error
+w.open()
 dom = string(b"r1") + bytes.fromhex(d.UUIDString().replace("-", "")) + u32(d.ID())
 UINT, STRING = libvirt.VIR_TYPED_PARAM_UINT, libvirt.VIR_TYPED_PARAM_STRING
 def tp_uint(name, v): return string(name) + u32(UINT) + u32(v)

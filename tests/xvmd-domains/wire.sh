@@ -8,41 +8,13 @@
 . "$STACK_SH"
 stack_start
 
+PYTHONPATH="${STACK_SH%/*}" PYTHONDONTWRITEBYTECODE=1 \
 /usr/bin/python3 - "$DIR/virtxend-sock" <<'PY' || fail "raw wire"
-import socket, struct, sys
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-PROG, serial = 0x20008086, 0
-def u32(v): return struct.pack(">I", v & 0xffffffff)
-def string(b): return u32(len(b)) + b + b"\0" * (-len(b) % 4)
-def recv_exact(n):
-    b = b""
-    while len(b) < n:
-        c = s.recv(n - len(b))
-        assert c, "connection closed"
-        b += c
-    return b
-def call(proc, payload=b""):
-    global serial
-    serial += 1
-    hdr = struct.pack(">IIiiIi", PROG, 1, proc, 0, serial, 0)
-    s.sendall(struct.pack(">I", 4 + len(hdr) + len(payload)) + hdr + payload)
-    while True:
-        n, = struct.unpack(">I", recv_exact(4))
-        body = recv_exact(n - 4)
-        prog, vers, p, typ, ser, status = struct.unpack(">IIiiIi", body[:24])
-        if typ == 1 and ser == serial:
-            break
-    if status == 1:
-        code, = struct.unpack(">i", body[24:28])
-        return ("error", code, body[40:].split(b"\0")[0][:200])
-    return ("ok", body[24:])
-def error(proc, payload, code):
-    r = call(proc, payload)
-    assert r[0] == "error" and r[1] == code, (proc, payload[:32], r)
-    return r
-
-assert call(1, u32(1) + string(b"xen:///system") + u32(0))[0] == "ok"
+import sys
+from rawwire import Wire, u32, string
+w = Wire(sys.argv[1])
+call, error = w.call, w.error
+w.open()
 VIR_ERR_INVALID_ARG, VIR_ERR_RPC, VIR_ERR_NO_DOMAIN = 8, 39, 42
 # LIST_DOMAINS (37), LIST_DEFINED_DOMAINS (21): negative and too big.
 error(37, u32(-1), VIR_ERR_INVALID_ARG)
