@@ -180,8 +180,8 @@ bool txn_order_before(struct request *req)
 
 void txn_order_after(struct request *req)
 {
-	struct connection *conn = req->conn;
 	const struct txn_pending *p = &req->txn_order;
+	struct connection *conn;
 	struct transaction *txn;
 	struct txn_holder *holder;
 	struct txn_hold *h;
@@ -189,8 +189,10 @@ void txn_order_after(struct request *req)
 	size_t len;
 	int err;
 
+	/* First, touching nothing else: most requests end here. */
 	if (!p->valid)
 		return;
+	conn = req->conn;
 	/* Known valid since txn_order_before(): no work done again. */
 	len = (size_t)req_path(req, &path);
 	/* The request may have ended the connection's transactions
