@@ -180,6 +180,13 @@ xvmDomainObj *
 lc_define(LcEnv *env, const LcGuest *g)
 {
     g_autofree char *xml = lc_guest_xml(env, g);
+
+    return lc_define_xml(env, xml);
+}
+
+xvmDomainObj *
+lc_define_xml(LcEnv *env, const char *xml)
+{
     g_autoptr(GError) err = NULL;
     xvmDomainDef *def = xvmDomainDefParseString(xml, -1, XVM_DOMAIN_PARSE_INACTIVE, &err);
     xvmDomainObj *obj;

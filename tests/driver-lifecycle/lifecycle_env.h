@@ -43,6 +43,8 @@ void lc_driver_close(LcEnv *env);
 char *lc_guest_xml(LcEnv *env, const LcGuest *g);
 /* Defines the guest; returns its object unlocked and referenced. */
 xvmDomainObj *lc_define(LcEnv *env, const LcGuest *g);
+/* Defines the domain of `xml` likewise. */
+xvmDomainObj *lc_define_xml(LcEnv *env, const char *xml);
 /* A disk image of 4 MiB in the stack's directory. */
 char *lc_disk(LcEnv *env, const char *name);
 

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "domain_define.h"
 #include "domain_lifecycle.h"
 #include "domain_resources.h"
 #include "lifecycle_env.h"
@@ -33,16 +32,9 @@ static xvmDomainObj *
 start_guest(LcEnv *env, const char *name)
 {
     g_autofree char *xml = guest_xml(env, name);
-    g_autoptr(GError) err = NULL;
-    xvmDomainDef *def = xvmDomainDefParseString(xml, -1, XVM_DOMAIN_PARSE_INACTIVE, &err);
-    xvmDomainObj *obj;
+    xvmDomainObj *obj = lc_define_xml(env, xml);
 
-    g_assert_no_error(err);
-    obj = xvmDomainDefine(env->drv->domains, env->drv->store, &def, NULL, &err);
-    g_assert_no_error(err);
-    g_assert_true(xvmDomainStart(env->drv, obj, 0, &err));
-    g_assert_no_error(err);
-    xvmDomainObjUnlock(obj);
+    lc_start(env, obj, 0);
     return obj;
 }
 
