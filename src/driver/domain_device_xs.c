@@ -13,6 +13,7 @@
 #include "domain_device_xs.h"
 
 #include "dom0_block.h"
+#include "dom0_net.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -367,7 +368,7 @@ dom0_loops(xvmXsConn *conn, const xvmDeviceXs *dev, const Paths *p)
     g_autofree char *key = NULL;
     g_autofree char *path = NULL;
 
-    if (!dev->dom0_block || strcmp(dev->kind, "vbd") != 0)
+    if (!dev->dom0_hotplug || strcmp(dev->kind, "vbd") != 0)
         return NULL;
     key = g_strdup_printf("%s/physical-device-path", p->be);
     if (!(path = xvmXsRead(conn, key, NULL)) || !g_str_has_prefix(path, "/dev/loop"))
@@ -400,8 +401,11 @@ xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout
     if (!xvmXsWriteEntries(conn, layout, error))
         return FALSE;           /* a transaction that failed wrote nothing */
     paths_init(&p, dev);
-    if (dev->dom0_block && strcmp(dev->kind, "vbd") == 0 &&
+    if (dev->dom0_hotplug && strcmp(dev->kind, "vbd") == 0 &&
         !xvmDom0BlockAttach(conn, p.be, &err))
+        ok = FALSE;
+    else if (dev->dom0_hotplug && strcmp(dev->kind, "vif") == 0 &&
+             !xvmDom0NetOnline(conn, p.be, dev->what, timeout_ms, &err))
         ok = FALSE;
     else
         ok = wait_for(conn, dev, &p, timeout_ms, check_plugged, &pw, &timed_out, &err);
@@ -419,6 +423,8 @@ xvmDeviceXsPlug(xvmXsConn *conn, const xvmDeviceXs *dev, const GPtrArray *layout
         g_autoptr(GError) rm_err = NULL;
         g_autoptr(GPtrArray) loops = dom0_loops(conn, dev, &p);
 
+        if (dev->dom0_hotplug && strcmp(dev->kind, "vif") == 0)
+            xvmDom0NetOffline(conn, p.be);      /* when its script ran */
         if (!remove_all(conn, &p, &rm_err))
             g_warning("%s: cannot remove the device after a failed attach: %s",
                       dev->what, rm_err->message);
@@ -477,6 +483,8 @@ xvmDeviceXsUnplug(xvmXsConn *conn, const xvmDeviceXs *dev, gboolean wait_fronten
         }
     }
     loops = dom0_loops(conn, dev, &p);
+    if (dev->dom0_hotplug && strcmp(dev->kind, "vif") == 0)
+        xvmDom0NetOffline(conn, p.be);
     ok = remove_all(conn, &p, error);
     release_loops(loops);
 

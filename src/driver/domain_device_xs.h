@@ -45,8 +45,9 @@ typedef struct {
     guint32 domid;
     guint devid;
     const char *what;           /* for messages: "disk 'xvdb'", "interface 00:16:3e:.." */
-    gboolean dom0_block;        /* real Xen: the driver does the block hotplug
-                                 * script's work for a vbd (dom0_block.h) */
+    gboolean dom0_hotplug;      /* real Xen: the driver does the block hotplug
+                                 * script's work for a vbd (dom0_block.h) and
+                                 * runs a vif's script (dom0_net.h) */
 } xvmDeviceXs;
 
 /* TRUE when a frontend or backend directory of the device exists (a

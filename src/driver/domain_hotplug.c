@@ -291,7 +291,7 @@ attach_live_xs(xvmDriver *drv, const xvmDomainDeviceDef *dev, LiveChange *c,
     g_autoptr(xvmXsConn) conn = NULL;
     gboolean exists = FALSE;
 
-    c->xs.dom0_block = xvmDriverOnXen(drv);
+    c->xs.dom0_hotplug = xvmDriverOnXen(drv);
     if (!(conn = xvmXsConnOpen(drv->cfg.xenstored_path, error)))
         return FALSE;
     if (dev->type == XVM_DOMAIN_DEVICE_NET) {
@@ -407,7 +407,7 @@ detach_live(xvmDriver *drv, xvmDomainObj *obj, const xvmDomainDeviceDef *dev,
     c.wait_frontend = xvmDomainObjGetState(obj, NULL) == VIR_DOMAIN_RUNNING;
 
     xvmDomainObjUnlock(obj);
-    c.xs.dom0_block = xvmDriverOnXen(drv);
+    c.xs.dom0_hotplug = xvmDriverOnXen(drv);
     if ((conn = xvmXsConnOpen(drv->cfg.xenstored_path, error)) &&
         (c.xs.kind[1] == 'b' || xvmDeviceXsFindVif(conn, c.xs.domid, alias, &devid, error))) {
         if (devid < 0) {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "dom0_block.h"
+#include "dom0_net.h"
 #include "domain_backends.h"
 #include "domain_xs_layout.h"
 #include "driver_internal.h"
@@ -119,11 +120,13 @@ apply_cputune(xvmDriver *drv, hv_t *hv, const xvmDomainDef *def, guint32 domid,
     return TRUE;
 }
 
-/* On real Xen nothing in dom0 runs the disks' hotplug script (no udev
- * rule; libxl runs it itself): the driver does its work. The simulated
+/* On real Xen nothing in dom0 runs the hotplug scripts (no udev rule;
+ * libxl runs them itself): the driver does the disks' work
+ * (dom0_block.h) and runs the vifs' script (dom0_net.h). The simulated
  * machine's backends do it for themselves. */
 static gboolean
-dom0_hotplug(hv_t *hv, xvmXsConn *conn, const GPtrArray *backends, GError **error)
+dom0_hotplug(hv_t *hv, xvmXsConn *conn, const GPtrArray *backends, guint timeout_ms,
+             GError **error)
 {
     if (strcmp(hv_backend_name(hv), "xen") != 0)
         return TRUE;
@@ -131,6 +134,9 @@ dom0_hotplug(hv_t *hv, xvmXsConn *conn, const GPtrArray *backends, GError **erro
         const xvmBackendRef *ref = g_ptr_array_index((GPtrArray *)backends, i);
 
         if (strstr(ref->path, "/backend/vbd/") && !xvmDom0BlockAttach(conn, ref->path, error))
+            return FALSE;
+        if (strstr(ref->path, "/backend/vif/") &&
+            !xvmDom0NetOnline(conn, ref->path, ref->what, timeout_ms, error))
             return FALSE;
     }
     return TRUE;
@@ -170,7 +176,7 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
         goto out;
     }
     backends = xvmDomainBackends(def, domid, 0);
-    if (!dom0_hotplug(hv, conn, backends, error) ||
+    if (!dom0_hotplug(hv, conn, backends, drv->cfg.backend_timeout_ms, error) ||
         !xvmWaitBackends(conn, backends, drv->cfg.backend_timeout_ms, error))
         goto out;
     if (!apply_cputune(drv, hv, def, domid, error))

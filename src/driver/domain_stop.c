@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dom0_block.h"
+#include "dom0_net.h"
 #include "domain_state.h"
 #include "domain_xs_layout.h"
 #include "driver_internal.h"
@@ -64,8 +65,11 @@ xvmDomainTeardown(xvmDriver *drv, guint32 domid, const xvmUuid *uuid)
     g_ptr_array_add(paths, xvmXsVmPath(uuid));
 
     if ((conn = xvmXsConnOpen(drv->cfg.xenstored_path, &err)) && hv &&
-        strcmp(hv_backend_name(hv), "xen") == 0)
+        strcmp(hv_backend_name(hv), "xen") == 0) {
         xvmDom0BlockReleaseDomain(conn, domid, 0, loops);
+        /* The vif script's "offline", while the backends are there. */
+        xvmDom0NetOfflineDomain(conn, domid, 0);
+    }
     if (!conn ||
         !xvmXsRemoveTrees(conn, (const char *const *)paths->pdata, paths->len, &err)) {
         g_warning(_("domain %u: cannot remove its xenstore entries: %s"), domid, err->message);

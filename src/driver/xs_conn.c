@@ -18,6 +18,7 @@ xvmXsConnOpen(const char *xenstored_path, GError **error)
     xvmXsConn *conn = g_new0(xvmXsConn, 1);
 
     conn->context = g_main_context_new();
+    conn->path = g_strdup(xenstored_path);
     if (!(conn->xs = xs_client_open_socket(xenstored_path, conn->context, &err))) {
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("cannot connect to xenstored at %s: %s"), xenstored_path,
@@ -36,6 +37,7 @@ xvmXsConnClose(xvmXsConn *conn)
     g_clear_pointer(&conn->xs, xs_client_free);
     /* Sources the client left (deferred deliveries) go with the context. */
     g_main_context_unref(conn->context);
+    g_free(conn->path);
     g_free(conn);
 }
 

@@ -29,6 +29,7 @@ G_BEGIN_DECLS
 typedef struct {
     GMainContext *context;   /* private to the owning thread */
     xs_client_t *xs;
+    char *path;              /* xenstored's socket, as opened */
 } xvmXsConn;
 
 xvmXsConn *xvmXsConnOpen(const char *xenstored_path, GError **error);

@@ -30,7 +30,8 @@ DOM0_OUT=
 DEFAULT_TESTS=1
 XEN_LIBEXEC=/usr/lib/xen-4.17/bin
 # dom0: the first 7 and loop (file-backed disks); the guest: xen-blkfront.
-MODULES="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback loop xen-blkfront"
+MODULES="xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc xen-blkback xen-netback loop xen-blkfront
+ llc stp bridge xen-netfront"
 
 die() { echo "build-images: FATAL: $*" >&2; exit 1; }
 say() { echo "build-images: $*" >&2; }
@@ -203,7 +204,7 @@ install -m 755 "$HERE/guest/poweroff" "$G/usr/sbin/poweroff"
 install -m 755 "$WORK/xsprobe" "$G/usr/bin/xsprobe"
 mkdir -p "$G/usr/lib/modules"
 cp "$EXTRACT/modules/xenfs.ko" "$EXTRACT/modules/xen-privcmd.ko" \
-   "$EXTRACT/modules/xen-blkfront.ko" "$G/usr/lib/modules/"
+   "$EXTRACT/modules/xen-blkfront.ko" "$EXTRACT/modules/xen-netfront.ko" "$G/usr/lib/modules/"
 pack "$G" "$CACHE/guest-initrd.gz"
 
 # ---- 4. dom0 initramfs -------------------------------------------------------------
@@ -228,6 +229,17 @@ for f in /usr/lib/x86_64-linux-gnu/libxen*.so.*; do copy_elf "$D" "$f"; done
 gcc_s=$(ls /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 /lib/x86_64-linux-gnu/libgcc_s.so.1 2>/dev/null | head -n1)
 [ -n "$gcc_s" ] || die "libgcc_s.so.1 not found"
 copy_file "$D" "$gcc_s"
+# Xen's hotplug scripts (xvmd runs vif-bridge as libxl does) and what
+# they need beyond busybox: bash, and iproute2's ip (busybox's lacks
+# `ip link set DEV master BR`); the scripts put /usr/bin first in PATH.
+mkdir -p "$D/etc/xen"
+cp -a /etc/xen/scripts "$D/etc/xen/" || die "cannot copy /etc/xen/scripts (xen-utils-common)"
+copy_elf "$D" /usr/bin/bash
+ip_bin=$(readlink -f /usr/sbin/ip)
+rm -f "$D/usr/bin/ip" "$D/usr/sbin/ip"          # busybox's applet link
+copy_elf "$D" "$ip_bin"
+[ -e "$D/usr/bin/ip" ] || ln -s "$ip_bin" "$D/usr/bin/ip"
+[ -e "$D/usr/sbin/ip" ] || ln -s "$ip_bin" "$D/usr/sbin/ip"
 for b in "${EXTRA_BINS[@]}"; do
   [ -f "$b" ] || die "--extra-bin $b: no such file"
   b=$(cd "$(dirname "$b")" && pwd)/$(basename "$b")

@@ -10,6 +10,10 @@ if [ $rc -eq 0 ] && echo "$info" | grep -Eq '^xen_version +: 4\.17'; then
 else
   xvm_fail "xl info: no xen_version 4.17 (rc=$rc)"
 fi
+# Which guest types this Xen offers (under QEMU TCG: no VMX/SVM, PV only
+# expected): xen_caps lists hvm-* and virt_caps hvm/pvh only with them.
+xvm_info "guest types: $(echo "$info" | grep -E '^(xen_caps|virt_caps)' | tr -s ' ' | tr '\n' ';')" \
+  "xl dmesg: $(xl dmesg 2>/dev/null | grep -iE 'hvm|vmx|svm' | head -n 4 | tr -s ' ' | tr '\n' ';')"
 
 list=$(xl list 2>&1)
 echo "$list"
