@@ -11,7 +11,10 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xen/io/xenbus.h>
 
 #include "domain_backends.h"
@@ -98,6 +101,15 @@ on_script_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* After fork: the script leads its own process group, so that a script
+ * past its time goes with everything it started (a late xenstore-write
+ * of it would recreate nodes of a removed backend). */
+static void
+child_setup(gpointer data)
+{
+    setpgid(0, 0);
+}
+
 /* The last line of what the script printed, sanitised; NULL when none. */
 static char *
 last_line(GBytes *out)
@@ -134,6 +146,7 @@ run_script(xvmXsConn *conn, const char *be, const NetDev *nd, const char *action
     gboolean ok = FALSE;
 
     g_subprocess_launcher_set_cwd(launcher, "/");
+    g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
     g_subprocess_launcher_setenv(launcher, "script", nd->script, TRUE);
     g_subprocess_launcher_setenv(launcher, "XENBUS_TYPE", "vif", TRUE);
     g_subprocess_launcher_setenv(launcher, "XENBUS_PATH", be, TRUE);
@@ -155,7 +168,11 @@ run_script(xvmXsConn *conn, const char *be, const NetDev *nd, const char *action
     while (!r.done) {
         g_main_context_iteration(ctx, TRUE);
         if (r.timed_out && !r.done) {
+            const char *id = g_subprocess_get_identifier(proc);
+
             /* communicate finishes once the killed script is reaped */
+            if (id)
+                kill(-(pid_t)atoi(id), SIGKILL);
             g_subprocess_force_exit(proc);
             r.timed_out = FALSE;
             *why = g_strdup_printf(_("did not finish within %u ms"), timeout_ms);
@@ -238,7 +255,8 @@ xvmDom0NetOnline(xvmXsConn *conn, const char *be, const char *what, guint timeou
         return FALSE;
     if (!wait_netback(conn, be, &nd, what, timeout_ms, error))
         goto out;
-    if (!run_script(conn, be, &nd, "online", timeout_ms, &why)) {
+    if (!run_script(conn, be, &nd, "online", MAX(timeout_ms, XVM_DOM0_NET_SCRIPT_TIMEOUT_MS),
+                    &why)) {
         /* The script's own reason first (what its fatal() recorded). */
         g_autofree char *reason = backend_key(conn, be, "hotplug-error", NULL);
         g_autofree char *shown = reason && *reason ? xvmBackendPrintable(reason) : NULL;

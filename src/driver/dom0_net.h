@@ -38,11 +38,14 @@
 
 G_BEGIN_DECLS
 
-/* libxl's limit for one hotplug script run (LIBXL_HOTPLUG_TIMEOUT). */
-#define XVM_DOM0_NET_SCRIPT_TIMEOUT_MS 40000
+/* The limit for one run of the script. libxl allows 40 s
+ * (LIBXL_HOTPLUG_TIMEOUT); vif-bridge forks some 40 processes, which took
+ * over 20 s in a dom0 under QEMU TCG on a loaded host: 120 s. */
+#define XVM_DOM0_NET_SCRIPT_TIMEOUT_MS 120000
 
 /* "online" (above) for the vif backend directory `be` (already written),
- * waiting up to timeout_ms for netback and as long again for the script.
+ * waiting up to timeout_ms for netback, then up to the longer of
+ * timeout_ms and XVM_DOM0_NET_SCRIPT_TIMEOUT_MS for the script.
  * FALSE with *error (VIR_ERR_OPERATION_FAILED, naming `what` and the
  * script's reason). The caller removes the backend on failure. */
 gboolean xvmDom0NetOnline(xvmXsConn *conn, const char *be, const char *what,
