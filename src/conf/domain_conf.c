@@ -67,9 +67,9 @@ XVM_ENUM_IMPL(xvmDomainDiskType, XVM_DOMAIN_DISK_TYPE_LAST, "file", "block")
 XVM_ENUM_IMPL(xvmDomainDiskDevice, XVM_DOMAIN_DISK_DEVICE_LAST, "disk", "cdrom")
 XVM_ENUM_IMPL(xvmDomainDiskBus, XVM_DOMAIN_DISK_BUS_LAST, "default", "xen", "ide", "scsi")
 XVM_ENUM_IMPL(xvmDomainDiskDriver, XVM_DOMAIN_DISK_DRIVER_LAST,
-              "default", "file", "phy", "qemu", "tap")
+              "default", "file", "phy", "qemu", "tap", "tap2")
 XVM_ENUM_IMPL(xvmDomainDiskFormat, XVM_DOMAIN_DISK_FORMAT_LAST,
-              "default", "raw", "qcow2", "vhd")
+              "default", "raw", "qcow2", "vhd", "qcow", "qed")
 XVM_ENUM_IMPL(xvmDomainControllerType, XVM_DOMAIN_CONTROLLER_TYPE_LAST,
               "ide", "scsi", "usb", "xenbus")
 XVM_ENUM_IMPL(xvmDomainNetType, XVM_DOMAIN_NET_TYPE_LAST, "bridge", "ethernet", "network")

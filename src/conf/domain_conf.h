@@ -223,6 +223,8 @@ typedef enum {
     XVM_DOMAIN_DISK_DRIVER_PHY,           /* "phy" */
     XVM_DOMAIN_DISK_DRIVER_QEMU,          /* "qemu" */
     XVM_DOMAIN_DISK_DRIVER_TAP,           /* "tap" */
+    XVM_DOMAIN_DISK_DRIVER_TAP2,          /* "tap2": blktap2 (xm tap2:aio:/path);
+                                             served like "tap" */
     XVM_DOMAIN_DISK_DRIVER_LAST
 } xvmDomainDiskDriver;
 XVM_ENUM_DECL(xvmDomainDiskDriver);
@@ -232,6 +234,8 @@ typedef enum {
     XVM_DOMAIN_DISK_FORMAT_RAW,           /* "raw" */
     XVM_DOMAIN_DISK_FORMAT_QCOW2,         /* "qcow2" */
     XVM_DOMAIN_DISK_FORMAT_VHD,           /* "vhd" */
+    XVM_DOMAIN_DISK_FORMAT_QCOW,          /* "qcow": QEMU's first image format */
+    XVM_DOMAIN_DISK_FORMAT_QED,           /* "qed" */
     XVM_DOMAIN_DISK_FORMAT_LAST
 } xvmDomainDiskFormat;
 XVM_ENUM_DECL(xvmDomainDiskFormat);

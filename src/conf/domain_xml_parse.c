@@ -227,7 +227,7 @@ static const char *const libvirt_disk_buses[] = {
 };
 static const char *const libvirt_disk_formats[] = {
     "none", "dir", "bochs", "cloop", "dmg", "iso", "vpc", "vdi", "fat",
-    "ploop", "cow", "qcow", "qed", "vmdk", "luks", "aio", NULL
+    "ploop", "cow", "vmdk", "luks", "aio", NULL
 };
 static const char *const libvirt_controller_types[] = {
     "fdc", "sata", "virtio-serial", "ccid", "pci", "isa", NULL
@@ -661,7 +661,7 @@ parse_disk(xmlNodePtr n, xvmDomainDef *def, GError **error)
         if (name) {
             if ((v = xvmDomainDiskDriverTypeFromString(name)) < 1) {
                 xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                             _("disk driver name '%s' is not supported by the Xen driver (use file, phy, qemu or tap)"),
+                             _("disk driver name '%s' is not supported by the Xen driver (use file, phy, qemu, tap or tap2)"),
                              name);
                 return FALSE;
             }

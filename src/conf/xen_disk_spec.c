@@ -456,14 +456,14 @@ xvmXenDiskSpecToDef(const xvmXenDiskSpec *spec, GError **error)
         case XVM_XEN_DISK_FORMAT_VHD:
             disk->format = XVM_DOMAIN_DISK_FORMAT_VHD;
             break;
+        case XVM_XEN_DISK_FORMAT_QCOW:
+            disk->format = XVM_DOMAIN_DISK_FORMAT_QCOW;
+            break;
+        case XVM_XEN_DISK_FORMAT_QED:
+            disk->format = XVM_DOMAIN_DISK_FORMAT_QED;
+            break;
         case XVM_XEN_DISK_FORMAT_EMPTY:
             break;
-        case XVM_XEN_DISK_FORMAT_QCOW:
-            unsupported(error, _("disk image format qcow"), spec->vdev);
-            return NULL;
-        case XVM_XEN_DISK_FORMAT_QED:
-            unsupported(error, _("disk image format qed"), spec->vdev);
-            return NULL;
         }
 
         switch (spec->backend) {
@@ -543,6 +543,12 @@ xvmXenDiskSpecFormat(const xvmDomainDiskDef *disk, GError **error)
     case XVM_DOMAIN_DISK_FORMAT_VHD:
         g_string_append(buf, "vhd");
         break;
+    case XVM_DOMAIN_DISK_FORMAT_QCOW:
+        g_string_append(buf, "qcow");
+        break;
+    case XVM_DOMAIN_DISK_FORMAT_QED:
+        g_string_append(buf, "qed");
+        break;
     case XVM_DOMAIN_DISK_FORMAT_RAW:
     case XVM_DOMAIN_DISK_FORMAT_DEFAULT:
     default:
@@ -559,6 +565,8 @@ xvmXenDiskSpecFormat(const xvmDomainDiskDef *disk, GError **error)
         g_string_append(buf, ",backendtype=qdisk");
         break;
     case XVM_DOMAIN_DISK_DRIVER_TAP:
+    case XVM_DOMAIN_DISK_DRIVER_TAP2:
+        /* blktap2 is what libxl's tap backend drives */
         g_string_append(buf, ",backendtype=tap");
         break;
     case XVM_DOMAIN_DISK_DRIVER_PHY:

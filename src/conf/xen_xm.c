@@ -147,6 +147,10 @@ parseDisk(const xvmXenConf *conf, const xvmXenConfValue *item, GError **error)
                 disk->format = XVM_DOMAIN_DISK_FORMAT_QCOW2;
             else if (strcmp(subtype, "vhd") == 0)
                 disk->format = XVM_DOMAIN_DISK_FORMAT_VHD;
+            else if (strcmp(subtype, "qcow") == 0)
+                disk->format = XVM_DOMAIN_DISK_FORMAT_QCOW;
+            else if (strcmp(subtype, "qed") == 0)
+                disk->format = XVM_DOMAIN_DISK_FORMAT_QED;
             else
                 DISK_ERR(VIR_ERR_CONFIG_UNSUPPORTED,
                          _("disk driver type '%s' is not supported"), subtype);
@@ -165,6 +169,9 @@ parseDisk(const xvmXenConf *conf, const xvmXenConfValue *item, GError **error)
         disk->driver = XVM_DOMAIN_DISK_DRIVER_FILE;
     } else if (strcmp(driver, "tap") == 0) {
         disk->driver = XVM_DOMAIN_DISK_DRIVER_TAP;
+    } else if (strcmp(driver, "tap2") == 0) {
+        /* blktap2: libvirt keeps the name */
+        disk->driver = XVM_DOMAIN_DISK_DRIVER_TAP2;
     } else {
         DISK_ERR(VIR_ERR_CONFIG_UNSUPPORTED, _("disk driver '%s' is not supported"), driver);
     }
@@ -341,6 +348,12 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
     case XVM_DOMAIN_DISK_FORMAT_VHD:
         fmt = "vhd";
         break;
+    case XVM_DOMAIN_DISK_FORMAT_QCOW:
+        fmt = "qcow";
+        break;
+    case XVM_DOMAIN_DISK_FORMAT_QED:
+        fmt = "qed";
+        break;
     default:
         break;
     }
@@ -348,7 +361,9 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
     if (disk->src) {
         switch (disk->driver) {
         case XVM_DOMAIN_DISK_DRIVER_TAP:
-            g_string_append_printf(buf, "tap:%s:", fmt ? fmt : "aio");
+        case XVM_DOMAIN_DISK_DRIVER_TAP2:
+            g_string_append_printf(buf, "%s:%s:", xvmDomainDiskDriverTypeToString(disk->driver),
+                                   fmt ? fmt : "aio");
             break;
         case XVM_DOMAIN_DISK_DRIVER_PHY:
             g_string_append(buf, "phy:");
@@ -364,6 +379,7 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
             break;
         }
         if (disk->driver != XVM_DOMAIN_DISK_DRIVER_TAP &&
+            disk->driver != XVM_DOMAIN_DISK_DRIVER_TAP2 &&
             disk->format != XVM_DOMAIN_DISK_FORMAT_DEFAULT &&
             disk->format != XVM_DOMAIN_DISK_FORMAT_RAW) {
             xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
@@ -372,9 +388,11 @@ formatDisk(const xvmDomainDiskDef *disk, GError **error)
             return NULL;
         }
         g_string_append(buf, disk->src);
-    } else if (disk->driver == XVM_DOMAIN_DISK_DRIVER_TAP) {
+    } else if (disk->driver == XVM_DOMAIN_DISK_DRIVER_TAP ||
+               disk->driver == XVM_DOMAIN_DISK_DRIVER_TAP2) {
         /* an empty drive keeps its driver: "tap:aio:,hdc:cdrom,r" */
-        g_string_append_printf(buf, "tap:%s:", fmt ? fmt : "aio");
+        g_string_append_printf(buf, "%s:%s:", xvmDomainDiskDriverTypeToString(disk->driver),
+                               fmt ? fmt : "aio");
     } else if (disk->driver == XVM_DOMAIN_DISK_DRIVER_FILE ||
                disk->driver == XVM_DOMAIN_DISK_DRIVER_QEMU) {
         g_string_append(buf, "file:");

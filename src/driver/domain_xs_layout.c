@@ -142,8 +142,9 @@ xvmXsDiskLayout(const xvmDomainDiskDef *disk, uint32_t domid, uint32_t backend_d
                      disk->dst ? disk->dst : "");
         return NULL;
     }
-    if ((disk->format == XVM_DOMAIN_DISK_FORMAT_QCOW2 ||
-         disk->format == XVM_DOMAIN_DISK_FORMAT_VHD) &&
+    /* blkback serves raw data only: an image format needs QEMU */
+    if (disk->format != XVM_DOMAIN_DISK_FORMAT_DEFAULT &&
+        disk->format != XVM_DOMAIN_DISK_FORMAT_RAW &&
         disk->driver != XVM_DOMAIN_DISK_DRIVER_QEMU) {
         xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
                      _("disk '%s': a %s image needs the qemu backend (<driver name='qemu'/>)"),

@@ -52,7 +52,7 @@ typedef struct {
 /* The whole tree of a domain about to start, devices included: a
  * GPtrArray of xvmXsEntry* (freeing the array frees them). Fails with
  * VIR_ERR_CONFIG_UNSUPPORTED for what the backends cannot serve (a disk
- * target without a Xen device number, a qcow2/vhd image without the qemu
+ * target without a Xen device number, a qcow/qcow2/qed/vhd image without the qemu
  * backend). */
 GPtrArray *xvmXsDomainLayout(const xvmDomainDef *def, const xvmXsBuildInfo *bi,
                              GError **error);

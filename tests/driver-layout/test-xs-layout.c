@@ -106,6 +106,54 @@ test_qcow2_refused(void)
     g_assert_nonnull(strstr(err->message, "qcow2"));
 }
 
+/* blkback serves raw data only: every image format without the qemu
+ * backend is refused, whatever the driver name; with it, accepted. */
+static void
+test_image_formats_need_qemu(void)
+{
+    static const xvmDomainDiskFormat formats[] = {
+        XVM_DOMAIN_DISK_FORMAT_QCOW, XVM_DOMAIN_DISK_FORMAT_QCOW2,
+        XVM_DOMAIN_DISK_FORMAT_QED, XVM_DOMAIN_DISK_FORMAT_VHD,
+    };
+    static const xvmDomainDiskDriver drivers[] = {
+        XVM_DOMAIN_DISK_DRIVER_DEFAULT, XVM_DOMAIN_DISK_DRIVER_TAP,
+        XVM_DOMAIN_DISK_DRIVER_TAP2, XVM_DOMAIN_DISK_DRIVER_QEMU,
+    };
+    g_autoptr(xvmDomainDef) def = load("bad-qcow2");
+    xvmDomainDiskDef *disk = g_ptr_array_index(def->disks, 0);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(formats); i++) {
+        for (gsize j = 0; j < G_N_ELEMENTS(drivers); j++) {
+            g_autoptr(GError) err = NULL;
+            g_autoptr(GPtrArray) layout = NULL;
+
+            disk->format = formats[i];
+            disk->driver = drivers[j];
+            layout = xvmXsDiskLayout(disk, build_info.domid, 0, &err);
+            if (drivers[j] == XVM_DOMAIN_DISK_DRIVER_QEMU) {
+                g_assert_no_error(err);
+                g_assert_nonnull(layout);
+            } else {
+                g_assert_null(layout);
+                g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
+                g_assert_nonnull(strstr(err->message,
+                                        xvmDomainDiskFormatTypeToString(formats[i])));
+            }
+        }
+    }
+    /* raw through tap2 is served like tap: by blkback */
+    disk->format = XVM_DOMAIN_DISK_FORMAT_RAW;
+    disk->driver = XVM_DOMAIN_DISK_DRIVER_TAP2;
+    {
+        g_autoptr(GPtrArray) layout = xvmXsDiskLayout(disk, build_info.domid, 0, NULL);
+        g_autofree char *text = NULL;
+
+        g_assert_nonnull(layout);
+        text = xvmXsLayoutFormat(layout);
+        g_assert_nonnull(strstr(text, "/51712/type = \"phy\""));
+    }
+}
+
 /* Hotplug writes what the start writes for the same device. */
 static void
 test_hotplug_matches_start(void)
@@ -138,6 +186,7 @@ main(int argc, char **argv)
         g_test_add_data_func(name, golden[i], test_golden);
     }
     g_test_add_func("/driver/xs-layout/order", test_order);
+    g_test_add_func("/driver/xs-layout/image-formats-need-qemu", test_image_formats_need_qemu);
     g_test_add_func("/driver/xs-layout/devid", test_devid);
     g_test_add_func("/driver/xs-layout/qcow2-refused", test_qcow2_refused);
     g_test_add_func("/driver/xs-layout/hotplug-matches-start", test_hotplug_matches_start);
