@@ -83,6 +83,9 @@ void xvmConfError(GError **error, virErrorNumber code, const char *fmt, ...)
  * credit2 schedulers take 1 to 65535 (sched_credit.c). */
 #define XVM_DOMAIN_CPU_WEIGHT_MIN    1
 #define XVM_DOMAIN_CPU_WEIGHT_MAX    65535
+/* <bandwidth><outbound average=...> in KB/s: libvirt's schema takes an
+ * unsignedInt from 1. */
+#define XVM_DOMAIN_NET_BANDWIDTH_MAX G_MAXUINT32
 
 /* ------------------------------------------------------------------------ */
 /* Enums: each has xvmXxxTypeToString(int) (NULL when out of range) and    */
@@ -380,6 +383,11 @@ typedef struct {
     char *model;                     /* <model type=.../> (e.g. netfront, e1000) */
     char *ifname;                    /* <target dev=.../> (vifname) */
     GPtrArray *ips;                  /* xvmDomainNetIPDef* <ip address=... prefix=.../> */
+    guint64 bandwidth_out_average;   /* <bandwidth><outbound average=.../>: KB/s
+                                        (libvirt's kilobytes, 1024 bytes), the
+                                        guest's outgoing traffic limit (xl/xm
+                                        vif rate=); 0: absent, else 1 to
+                                        XVM_DOMAIN_NET_BANDWIDTH_MAX */
 } xvmDomainNetDef;
 
 typedef struct {

@@ -489,6 +489,13 @@ validate_nets(const xvmDomainDef *def, GError **error)
                 return FALSE;
             }
         }
+        if (net->bandwidth_out_average > XVM_DOMAIN_NET_BANDWIDTH_MAX) {
+            xvmConfError(error, VIR_ERR_XML_ERROR,
+                         _("interface %s: <bandwidth><outbound average='%" G_GUINT64_FORMAT
+                           "'> is above %u KB/s"),
+                         mac, net->bandwidth_out_average, (guint)XVM_DOMAIN_NET_BANDWIDTH_MAX);
+            return FALSE;
+        }
     }
     return TRUE;
 }

@@ -345,6 +345,15 @@ format_interface(Fmt *f, const xvmDomainNetDef *net)
                  net->source);
         close_empty(f);
     }
+    if (net->bandwidth_out_average) {
+        /* libvirt's order: after <source>, before <ip> */
+        open_elem(f, "bandwidth");
+        close_open(f);
+        open_elem(f, "outbound");
+        attr_uint(f, "average", net->bandwidth_out_average);
+        close_empty(f);
+        end_elem(f, "bandwidth");
+    }
     for (guint i = 0; i < net->ips->len; i++) {
         const xvmDomainNetIPDef *ip = g_ptr_array_index(net->ips, i);
         open_elem(f, "ip");

@@ -815,6 +815,65 @@ parse_net_ip(xmlNodePtr c, xvmDomainNetDef *net, GError **error)
     return TRUE;
 }
 
+/* <bandwidth><outbound average=.../></bandwidth>: what xl's vif rate=
+ * carries (the guest's outgoing traffic, in KB/s). The rest of libvirt's
+ * <bandwidth> (inbound, peak, burst, floor) has no Xen form: refused. */
+static gboolean
+parse_net_bandwidth(xmlNodePtr bw, xvmDomainNetDef *net, GError **error)
+{
+    xmlNodePtr out = NULL;
+
+    for (xmlNodePtr c = bw->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_elem(c, "outbound")) {
+            if (out) {
+                xvmConfError(error, VIR_ERR_XML_ERROR, "%s",
+                             _("Only one child <outbound> element allowed in interface <bandwidth>"));
+                return FALSE;
+            }
+            out = c;
+        } else if (is_elem(c, "inbound")) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                         _("interface <bandwidth><inbound> is not supported by the Xen driver (Xen limits only the guest's outgoing traffic)"));
+            return FALSE;
+        } else {
+            xvmConfError(error, VIR_ERR_XML_ERROR,
+                         _("unknown element <%s> in interface <bandwidth>"), (const char *)c->name);
+            return FALSE;
+        }
+    }
+    if (!out)
+        return TRUE;
+    {
+        static const char *const others[] = { "peak", "burst", "floor" };
+        g_autofree char *average = attr(out, "average");
+
+        for (gsize i = 0; i < G_N_ELEMENTS(others); i++) {
+            if (xmlHasProp(out, (const xmlChar *)others[i])) {
+                xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                             _("interface <bandwidth><outbound %s=...> is not supported by the Xen driver (only average)"),
+                             others[i]);
+                return FALSE;
+            }
+        }
+        if (!average) {
+            xvmConfError(error, VIR_ERR_XML_ERROR, "%s",
+                         _("missing average attribute in interface <bandwidth><outbound>"));
+            return FALSE;
+        }
+        if (!parse_uint("interface <bandwidth><outbound average=...>", average,
+                        XVM_DOMAIN_NET_BANDWIDTH_MAX, &net->bandwidth_out_average, error))
+            return FALSE;
+        if (net->bandwidth_out_average == 0) {
+            xvmConfError(error, VIR_ERR_XML_ERROR, "%s",
+                         _("interface <bandwidth><outbound average=...> must be at least 1 (KB/s)"));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 parse_interface(xmlNodePtr n, xvmDomainDef *def, GError **error)
 {
@@ -855,6 +914,8 @@ parse_interface(xmlNodePtr n, xvmDomainDef *def, GError **error)
         else if (net->type == XVM_DOMAIN_NET_TYPE_NETWORK)
             net->source = attr(c, "network");
     }
+    if ((c = child_elem(n, "bandwidth")) && !parse_net_bandwidth(c, net, error))
+        return FALSE;
     for (c = n->children; c; c = c->next)
         if (is_elem(c, "ip") && !parse_net_ip(c, net, error))
             return FALSE;

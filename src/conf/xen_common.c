@@ -599,6 +599,78 @@ validIP(const char *addr, guint64 prefix)
     return inet_pton(AF_INET6, addr, buf) == 1;
 }
 
+/* A vif rate= in KB/s, as libvirt's xenParseSxprVifRate reads it:
+ * RATE[@INTERVAL], RATE = digits, an optional G, M or K, then B (bytes)
+ * or b (bits), then "/s". G multiplies by 1024*1024 and M by 1024 (K and
+ * no prefix leave the number as it is: libvirt reads both as kilo-), bits
+ * divide by 8. The interval has no place in <bandwidth>: libvirt's libxl
+ * driver always uses xl's default, 50 ms; it is checked here (digits, then
+ * us, ms or s, or nothing: microseconds) and not kept. A rate that comes
+ * to 0 KB/s or above XVM_DOMAIN_NET_BANDWIDTH_MAX has no <bandwidth>
+ * form: refused. */
+static gboolean
+parseVifRate(const xvmXenConf *conf, const char *rate, guint64 *kbytes_per_sec,
+             GError **error)
+{
+    const char *at = strchr(rate, '@');
+    g_autofree char *amount = g_strndup(rate, at ? (gsize)(at - rate) : strlen(rate));
+    const char *p = amount;
+    guint64 v = 0;
+    gboolean bits;
+
+    while (g_ascii_isdigit(*p)) {
+        if (v > (G_MAXUINT64 - 9) / 10)
+            goto range;
+        v = v * 10 + (guint64)(*p - '0');
+        p++;
+    }
+    if (p == amount)
+        goto invalid;
+    if (*p == 'G') {
+        if (v > G_MAXUINT64 / (1024 * 1024))
+            goto range;
+        v *= 1024 * 1024;
+        p++;
+    } else if (*p == 'M') {
+        if (v > G_MAXUINT64 / 1024)
+            goto range;
+        v *= 1024;
+        p++;
+    } else if (*p == 'K') {
+        p++;
+    }
+    if (*p != 'B' && *p != 'b')
+        goto invalid;
+    bits = *p == 'b';
+    if (strcmp(p + 1, "/s") != 0)
+        goto invalid;
+    if (bits)
+        v /= 8;
+    if (at) {
+        const char *q = at + 1;
+
+        if (!g_ascii_isdigit(*q))
+            goto invalid;
+        while (g_ascii_isdigit(*q))
+            q++;
+        if (*q && strcmp(q, "us") != 0 && strcmp(q, "ms") != 0 && strcmp(q, "s") != 0)
+            goto invalid;
+    }
+    if (v == 0 || v > XVM_DOMAIN_NET_BANDWIDTH_MAX)
+        goto range;
+    *kbytes_per_sec = v;
+    return TRUE;
+
+ invalid:
+    xvmXenConfSetError(error, conf, "vif", VIR_ERR_INTERNAL_ERROR,
+                       _("Invalid rate '%s' specified"), rate);
+    return FALSE;
+ range:
+    return unsupportedValue(error, conf, "vif",
+                            _("vif rate '%s' is out of range: <bandwidth> takes 1 to %u KB/s"),
+                            rate, (guint)XVM_DOMAIN_NET_BANDWIDTH_MAX);
+}
+
 static gboolean
 parseVif(const xvmXenConf *conf, const char *entry, const char *netfront,
          xvmDomainDef *def, GError **error)
@@ -648,9 +720,8 @@ parseVif(const xvmXenConf *conf, const char *entry, const char *netfront,
         }
     }
 
-    if (rate)
-        return unsupportedValue(error, conf, "vif",
-                                _("vif rate limit '%s' is not supported by this driver"), rate);
+    if (rate && !parseVifRate(conf, rate, &net->bandwidth_out_average, error))
+        return FALSE;
 
     if (mac && *mac) {
         if (!xvmMacParse(mac, &net->mac)) {
@@ -1223,6 +1294,8 @@ formatVif(const xvmDomainNetDef *net, gboolean hvm, const char *netfront, GError
     }
     if (net->ifname)
         g_string_append_printf(buf, ",vifname=%s", net->ifname);
+    if (net->bandwidth_out_average)
+        g_string_append_printf(buf, ",rate=%" G_GUINT64_FORMAT "KB/s", net->bandwidth_out_average);
     return g_string_free(g_steal_pointer(&buf), FALSE);
 }
 

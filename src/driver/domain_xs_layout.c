@@ -212,6 +212,17 @@ xvmXsNetLayout(const xvmDomainNetDef *net, guint devid, uint32_t domid,
         }
         ADD(out, be, "ip", "%s", all->str);
     }
+    if (net->bandwidth_out_average) {
+        /* As libvirt's libxl driver: <outbound average> KB/s as a credit of
+         * bytes per 50 ms interval (xl's default; libvirt has no interval),
+         * which libxl writes as "BYTES,USECS" for netback. The average is
+         * at most G_MAXUINT32 (validated): no overflow. */
+        guint64 bytes_per_sec = net->bandwidth_out_average * 1024;
+
+        ADD(out, be, "rate", "%" G_GUINT64_FORMAT ",%u",
+            bytes_per_sec * XVM_XS_VIF_RATE_INTERVAL_USECS / G_USEC_PER_SEC,
+            (guint)XVM_XS_VIF_RATE_INTERVAL_USECS);
+    }
     ADD(out, be, "online", "%s", "1");
     ADD(out, be, "state", "%s", "1");
 

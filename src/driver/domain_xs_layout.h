@@ -57,6 +57,10 @@ typedef struct {
 GPtrArray *xvmXsDomainLayout(const xvmDomainDef *def, const xvmXsBuildInfo *bi,
                              GError **error);
 
+/* The credit interval of a vif rate limit (backend key "rate"): xl's
+ * default, which libvirt's libxl driver always uses. */
+#define XVM_XS_VIF_RATE_INTERVAL_USECS 50000
+
 /* One block or network device (hotplug: the same entries the start
  * writes). devid: the network device number (its index when started). */
 GPtrArray *xvmXsDiskLayout(const xvmDomainDiskDef *disk, uint32_t domid,

@@ -432,12 +432,37 @@ test_device(void)
     g_assert_error(error, XVM_CONF_ERROR, VIR_ERR_INVALID_ARG);
 }
 
+/* A bandwidth set in code (as the converters do) is checked by
+ * xvmDomainDefValidate, and copied by xvmDomainDefCopy. */
+static void
+test_net_bandwidth(void)
+{
+    g_autoptr(xvmDomainDef) def = parse_ok(HEAD "<devices><interface type='bridge'>"
+                                           "<source bridge='br0'/><bandwidth>"
+                                           "<outbound average='4294967295'/></bandwidth>"
+                                           "</interface></devices></domain>",
+                                           XVM_DOMAIN_PARSE_INACTIVE);
+    xvmDomainNetDef *net = g_ptr_array_index(def->nets, 0);
+    g_autoptr(xvmDomainDef) copy = xvmDomainDefCopy(def);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpuint(net->bandwidth_out_average, ==, G_MAXUINT32);
+    g_assert_cmpuint(((xvmDomainNetDef *)g_ptr_array_index(copy->nets, 0))->bandwidth_out_average,
+                     ==, G_MAXUINT32);
+    g_assert_true(xvmDomainDefValidate(def, NULL));
+    net->bandwidth_out_average = (guint64)G_MAXUINT32 + 1;
+    g_assert_false(xvmDomainDefValidate(def, &error));
+    g_assert_error(error, XVM_CONF_ERROR, VIR_ERR_XML_ERROR);
+    g_assert_nonnull(strstr(error->message, "4294967296"));
+}
+
 int
 main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/conf/api/generated-uuid", test_generated_uuid);
+    g_test_add_func("/conf/api/net-bandwidth", test_net_bandwidth);
     g_test_add_func("/conf/api/generated-macs", test_generated_macs);
     g_test_add_func("/conf/api/skip-post-parse", test_skip_post_parse);
     g_test_add_func("/conf/api/size-limit", test_size_limit);
