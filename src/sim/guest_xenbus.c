@@ -1,5 +1,6 @@
 /* The kernel's xenbus: its xenstore connection over the domain ring, the
- * keys a Linux PV guest writes (control/feature-*, data/), the watches it
+ * keys a Linux PV guest writes (control/feature-{poweroff,reboot,suspend},
+ * data/), the watches it
  * keeps (control/shutdown, memory/target, cpu/, device/) and Linux's
  * shutdown handler. */
 #include <errno.h>
@@ -234,13 +235,16 @@ static void on_booted(xs_client_t *c, int err, const char *body, size_t len, voi
 
 void guest_xenbus_connect(struct guest *g)
 {
+	/* What Linux's setup_shutdown_watcher() (drivers/xen/manage.c)
+	 * writes: feature-COMMAND for the shutdown commands it acts on
+	 * ("halt" is not advertised). control/platform-feature-* are the
+	 * toolstack's (libxl writes them as dom0 when it makes the domain),
+	 * control/feature-balloon a Windows PV driver's: a Linux guest
+	 * writes neither, and may not (control/ is dom0's). */
 	static const char *const features[] = {
 		"control/feature-poweroff",
 		"control/feature-reboot",
 		"control/feature-suspend",
-		"control/feature-balloon",
-		"control/platform-feature-multiprocessor-suspend",
-		"control/platform-feature-xs_reset_watches",
 	};
 	g_autofree char *uname = g_strdup_printf("xvm-sim domain %u", g->env.domid);
 	g_autofree char *name = g_strdup_printf("%s/name", g->home);

@@ -254,6 +254,10 @@ static void perms(struct stack *s, uint32_t tx, const char *path, uint32_t owner
 static void write_tree(struct stack *s, const struct guest_cfg *cfg, struct guest *g,
 		       const struct hv_build_result *res)
 {
+	static const char *const platform_features[] = {
+		"platform-feature-multiprocessor-suspend",
+		"platform-feature-xs_reset_watches",
+	};
 	g_autofree char *vm = g_strdup_printf("/vm/%s", g->uuid_str);
 	g_autofree char *id = g_strdup_printf("%u", g->domid);
 	g_autofree char *target = g_strdup_printf("%" G_GUINT64_FORMAT, cfg->memory_kib);
@@ -272,6 +276,14 @@ static void write_tree(struct stack *s, const struct guest_cfg *cfg, struct gues
 		put(s, tx, g->home, "memory/target", target);
 		put(s, tx, g->home, "memory/static-max", target);
 		put(s, tx, g->home, "control/shutdown", "");
+		/* The toolstack's, as libxl writes them (the guest reads). */
+		for (size_t i = 0; i < G_N_ELEMENTS(platform_features); i++) {
+			g_autofree char *path = g_strdup_printf("%s/control/%s", g->home,
+								platform_features[i]);
+
+			put(s, tx, path, NULL, "1");
+			perms(s, tx, path, 0, g->domid);
+		}
 		for (uint32_t i = 0; i < cfg->vcpus; i++) {
 			g_autofree char *k = g_strdup_printf("cpu/%u/availability", i);
 
