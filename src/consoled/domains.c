@@ -33,6 +33,7 @@ static struct {
 	GHashTable *doms;            /* domid -> struct domain */
 	GHashTable *by_port;         /* local port -> struct domain */
 	GHashTable *reads;           /* struct dom_req in flight (a set) */
+	GHashTable *ttys;            /* struct tty_req in flight (a set) */
 } D;
 
 /* Decimal, no sign, no leading zero, at most max. */
@@ -101,6 +102,38 @@ static struct domain *req_domain(const struct dom_req *r)
 
 static void read_keys(struct domain *d);
 
+/* ---- publishing a console's tty ----------------------------------------- */
+
+/* How often a tty's transaction is tried when it keeps conflicting. */
+#define TTY_TRIES 16
+
+/* DIR/tty is written in a transaction that finds DIR (the domain's
+ * console/ directory, the toolstack's) still there: a domain torn down
+ * meanwhile had its tree removed, and a plain write would make
+ * /local/domain/DOMID/console/tty again, dom0's, for nobody to remove.
+ * (Linux's xenbus_switch_state() does not resurrect a removed device
+ * directory either.) */
+struct tty_req {
+	xs_client_t *xs;
+	uint32_t domid;
+	uint32_t tx;
+	unsigned int tries;
+	bool gone;                   /* DIR was removed: nothing written */
+	char *dir;
+	char *tty;
+};
+
+static void tty_req_free(void *data)
+{
+	struct tty_req *t = data;
+
+	g_free(t->dir);
+	g_free(t->tty);
+	g_free(t);
+}
+
+static void tty_start(struct tty_req *t);
+
 static void on_tty_written(xs_client_t *c, int err, const char *body, size_t len,
 			   void *data)
 {
@@ -109,10 +142,73 @@ static void on_tty_written(xs_client_t *c, int err, const char *body, size_t len
 			  GPOINTER_TO_UINT(data), g_strerror(err));
 }
 
+static void on_tty_end(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+	struct tty_req *t = data;
+
+	if (err == EAGAIN && !t->gone && ++t->tries < TTY_TRIES && c == D.xs) {
+		tty_start(t);
+		return;
+	}
+	if (err && !t->gone && err != EIO)
+		g_warning(_("cannot write console/tty of domain %u: %s"), t->domid,
+			  g_strerror(err));
+	g_hash_table_remove(D.ttys, t);          /* frees t */
+}
+
+static void on_tty_dir(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+	struct tty_req *t = data;
+	g_autofree char *path = g_strdup_printf("%s/tty", t->dir);
+
+	if (err) {
+		t->gone = err == ENOENT;
+		if (!t->gone && err != EIO)
+			g_warning(_("cannot read %s: %s"), t->dir, g_strerror(err));
+		xs_transaction_end_async(c, t->tx, false, on_tty_end, t);
+		return;
+	}
+	xs_write_async(c, t->tx, path, t->tty, strlen(t->tty), on_tty_written,
+		       GUINT_TO_POINTER(t->domid));
+	xs_transaction_end_async(c, t->tx, true, on_tty_end, t);
+}
+
+static void on_tty_tx(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+	struct tty_req *t = data;
+	uint64_t tx;
+
+	if (err || !parse_u64(body, UINT32_MAX, &tx) || tx == 0) {
+		if (err != EIO)
+			g_warning(_("cannot write console/tty of domain %u: %s"), t->domid,
+				  err ? g_strerror(err) : _("bad transaction id from xenstored"));
+		g_hash_table_remove(D.ttys, t);
+		return;
+	}
+	t->tx = (uint32_t)tx;
+	xs_read_async(c, t->tx, t->dir, on_tty_dir, t);
+}
+
+static void tty_start(struct tty_req *t)
+{
+	xs_transaction_start_async(t->xs, on_tty_tx, t);
+}
+
+static void publish_tty(uint32_t domid, const char *tty)
+{
+	struct tty_req *t = g_new0(struct tty_req, 1);
+
+	t->xs = D.xs;
+	t->domid = domid;
+	t->dir = g_strdup_printf("/local/domain/%u/console", domid);
+	t->tty = g_strdup(tty);
+	g_hash_table_add(D.ttys, t);
+	tty_start(t);
+}
+
 static void domain_connect(struct domain *d, char **vals)
 {
 	g_autoptr(GError) err = NULL;
-	g_autofree char *path = NULL;
 	uint64_t gfn, port;
 
 	/* Another console server's domain (qemu's, for HVM). */
@@ -129,9 +225,7 @@ static void domain_connect(struct domain *d, char **vals)
 		return;
 	}
 	g_hash_table_insert(D.by_port, GUINT_TO_POINTER(console_local_port(d->con)), d);
-	path = g_strdup_printf("/local/domain/%u/console/tty", d->domid);
-	xs_write_async(D.xs, 0, path, console_tty(d->con), strlen(console_tty(d->con)),
-		       on_tty_written, GUINT_TO_POINTER(d->domid));
+	publish_tty(d->domid, console_tty(d->con));
 }
 
 static void on_key(xs_client_t *c, int err, const char *body, size_t len, void *data)
@@ -383,6 +477,7 @@ void domains_start(struct xs_platform *p, const char *xenstored_path, const char
 	D.doms = g_hash_table_new(NULL, NULL);
 	D.by_port = g_hash_table_new(NULL, NULL);
 	D.reads = g_hash_table_new_full(NULL, NULL, dom_req_free, NULL);
+	D.ttys = g_hash_table_new_full(NULL, NULL, tty_req_free, NULL);
 	D.evtchn_watch = g_unix_fd_add(p->evtchn_fd(p), G_IO_IN, on_evtchn, NULL);
 	connect_now();
 }
@@ -413,6 +508,7 @@ void domains_stop(void)
 	g_clear_pointer(&D.xs, xs_client_free);
 	/* The client dropped the replies still to come. */
 	g_hash_table_destroy(D.reads);
+	g_hash_table_destroy(D.ttys);
 	g_hash_table_iter_init(&it, D.doms);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		g_hash_table_iter_steal(&it);
