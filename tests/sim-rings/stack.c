@@ -28,9 +28,25 @@ static int unix_connect(const char *path)
 	return -1;
 }
 
-static bool socket_exists(const char *path)
+/* The daemon listens on path: its file exists from bind() on, a connect
+ * is refused until listen() (a loaded machine runs the test in between). */
+static bool socket_answers(const char *path)
 {
-	return g_file_test(path, G_FILE_TEST_EXISTS);
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		bool ok;
+
+		g_assert_cmpint(fd, >=, 0);
+		g_strlcpy(a.sun_path, path, sizeof(a.sun_path));
+		ok = connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+		close(fd);
+		if (ok)
+			return true;
+	}
+	return false;
 }
 
 static void proc_fail(struct proc *p, const char *why)
@@ -43,8 +59,8 @@ static void proc_fail(struct proc *p, const char *why)
 	g_error("%s %s; its log:\n%s%s", p->name, why, text ? text : "", vg ? vg : "");
 }
 
-/* Starts argv with its output in dir/NAME.log; waits for socket to be
- * there (10 s). */
+/* Starts argv with its output in dir/NAME.log; waits for socket to
+ * answer (10 s). */
 static void proc_start(struct stack *s, struct proc *p, const char *name,
 		       GPtrArray *argv, const char *socket)
 {
@@ -76,7 +92,7 @@ static void proc_start(struct stack *s, struct proc *p, const char *name,
 			p->pid = 0;
 			proc_fail(p, "exited at start-up");
 		}
-		if (socket_exists(socket))
+		if (socket_answers(socket))
 			return;
 		g_usleep(50000);
 	}
