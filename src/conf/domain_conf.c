@@ -59,6 +59,9 @@ XVM_ENUM_IMPL(xvmDomainFeature, XVM_DOMAIN_FEATURE_LAST,
 XVM_ENUM_IMPL(xvmDomainClockOffset, XVM_DOMAIN_CLOCK_OFFSET_LAST,
               "utc", "localtime", "variable")
 XVM_ENUM_IMPL(xvmDomainClockBasis, XVM_DOMAIN_CLOCK_BASIS_LAST, "utc", "localtime")
+XVM_ENUM_IMPL(xvmDomainTimerName, XVM_DOMAIN_TIMER_NAME_LAST, "tsc", "hpet")
+XVM_ENUM_IMPL(xvmDomainTimerMode, XVM_DOMAIN_TIMER_MODE_LAST,
+              "none", "auto", "native", "emulate", "paravirt")
 XVM_ENUM_IMPL(xvmDomainLifecycleAction, XVM_DOMAIN_LIFECYCLE_ACTION_LAST,
               "destroy", "restart", "rename-restart", "preserve",
               "coredump-destroy", "coredump-restart")

@@ -179,6 +179,27 @@ typedef enum {
 } xvmDomainClockBasis;
 XVM_ENUM_DECL(xvmDomainClockBasis);
 
+/* Index into xvmDomainClockDef.timers[]: the <timer name=...> a Xen guest
+ * has a setting for (xl tsc_mode, hpet), in the order libvirt's xl/xm
+ * converter lists them. */
+typedef enum {
+    XVM_DOMAIN_TIMER_NAME_TSC = 0,        /* "tsc"  (xl/xm tsc_mode) */
+    XVM_DOMAIN_TIMER_NAME_HPET,           /* "hpet" (xl/xm hpet, HVM only) */
+    XVM_DOMAIN_TIMER_NAME_LAST
+} xvmDomainTimerName;
+XVM_ENUM_DECL(xvmDomainTimerName);
+
+/* <timer mode=...> (tsc only). */
+typedef enum {
+    XVM_DOMAIN_TIMER_MODE_NONE = 0,       /* attribute absent */
+    XVM_DOMAIN_TIMER_MODE_AUTO,           /* "auto":     tsc_mode "default" */
+    XVM_DOMAIN_TIMER_MODE_NATIVE,         /* "native":   tsc_mode "native" */
+    XVM_DOMAIN_TIMER_MODE_EMULATE,        /* "emulate":  tsc_mode "always_emulate" */
+    XVM_DOMAIN_TIMER_MODE_PARAVIRT,       /* "paravirt": tsc_mode "native_paravirt" */
+    XVM_DOMAIN_TIMER_MODE_LAST
+} xvmDomainTimerMode;
+XVM_ENUM_DECL(xvmDomainTimerMode);
+
 typedef enum {
     XVM_DOMAIN_LIFECYCLE_ACTION_DESTROY = 0,      /* "destroy" */
     XVM_DOMAIN_LIFECYCLE_ACTION_RESTART,          /* "restart" */
@@ -335,11 +356,20 @@ typedef struct {
     char *bootloader_args;           /* <bootloader_args> (sibling of <os>) */
 } xvmDomainOSDef;
 
+/* One <clock><timer/>: set when the element is there. */
+typedef struct {
+    gboolean set;
+    xvmTristateBool present;         /* present=... */
+    xvmDomainTimerMode mode;         /* mode=..., tsc only */
+} xvmDomainTimerDef;
+
 typedef struct {
     xvmDomainClockOffset offset;
     long long adjustment;            /* seconds, offset == VARIABLE */
     gboolean adjustment_reset;       /* utc/localtime: adjustment='reset' */
     xvmDomainClockBasis basis;       /* offset == VARIABLE */
+    xvmDomainTimerDef timers[XVM_DOMAIN_TIMER_NAME_LAST]; /* by name; formatted
+                                        in this order (tsc, hpet) */
 } xvmDomainClockDef;
 
 typedef struct {

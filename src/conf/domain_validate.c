@@ -321,6 +321,45 @@ validate_os(const xvmDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* The timers Xen has settings for: tsc (tsc_mode, every guest type) and
+ * hpet (HVM only: PV and PVH guests have no emulated HPET, and libvirt's
+ * libxl driver refuses it for them). */
+static gboolean
+validate_timers(const xvmDomainDef *def, GError **error)
+{
+    const xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
+    const xvmDomainTimerDef *hpet = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET];
+
+    for (guint i = 0; i < XVM_DOMAIN_TIMER_NAME_LAST; i++) {
+        const xvmDomainTimerDef *t = &def->clock.timers[i];
+
+        if ((guint)t->present >= XVM_TRISTATE_BOOL_LAST ||
+            (guint)t->mode >= XVM_DOMAIN_TIMER_MODE_LAST ||
+            (!t->set && (t->present || t->mode))) {
+            xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("invalid <timer name='%s'>"),
+                         xvmDomainTimerNameTypeToString(i));
+            return FALSE;
+        }
+    }
+    if (tsc->set && tsc->present == XVM_TRISTATE_BOOL_NO) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                     _("<timer name='tsc' present='no'> is not supported: a Xen guest always has a TSC"));
+        return FALSE;
+    }
+    if (hpet->set && hpet->mode != XVM_DOMAIN_TIMER_MODE_NONE) {
+        xvmConfError(error, VIR_ERR_XML_ERROR, "%s",
+                     _("<timer name='hpet'> has no mode attribute (only tsc has one)"));
+        return FALSE;
+    }
+    if (hpet->set && !is_hvm(def)) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("<timer name='hpet'> is not supported for os type '%s' (HVM guests only)"),
+                     os_name(def));
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 validate_lifecycle(const char *event, xvmDomainLifecycleAction action, GError **error)
 {
@@ -631,6 +670,7 @@ xvmDomainDefValidate(const xvmDomainDef *def, GError **error)
     return validate_name(def, error) &&
            validate_memory_cpus(def, error) &&
            validate_os(def, error) &&
+           validate_timers(def, error) &&
            validate_lifecycle("on_poweroff", def->on_poweroff, error) &&
            validate_lifecycle("on_reboot", def->on_reboot, error) &&
            validate_lifecycle("on_crash", def->on_crash, error) &&

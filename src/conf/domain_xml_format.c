@@ -263,7 +263,32 @@ format_clock(Fmt *f, const xvmDomainDef *def)
     } else if (def->clock.adjustment_reset) {
         attr_str(f, "adjustment", "reset");
     }
-    close_empty(f);
+    {
+        gboolean any = FALSE;
+
+        for (guint i = 0; i < XVM_DOMAIN_TIMER_NAME_LAST; i++)
+            any = any || def->clock.timers[i].set;
+        if (!any) {
+            close_empty(f);
+            return;
+        }
+    }
+    close_open(f);
+    for (guint i = 0; i < XVM_DOMAIN_TIMER_NAME_LAST; i++) {
+        const xvmDomainTimerDef *t = &def->clock.timers[i];
+
+        if (!t->set)
+            continue;
+        /* libvirt's attribute order: name, present, tickpolicy, track, mode */
+        open_elem(f, "timer");
+        attr_str(f, "name", ENUM(f, xvmDomainTimerName, "timer name", i));
+        if (t->present != XVM_TRISTATE_BOOL_ABSENT)
+            attr_str(f, "present", ENUM(f, xvmTristateBool, "timer present", t->present));
+        if (t->mode != XVM_DOMAIN_TIMER_MODE_NONE)
+            attr_str(f, "mode", ENUM(f, xvmDomainTimerMode, "timer mode", t->mode));
+        close_empty(f);
+    }
+    end_elem(f, "clock");
 }
 
 static void

@@ -218,6 +218,10 @@ static const char *const libvirt_features[] = {
     "ccf-assist", "xen", "cfpc", "sbbc", "ibs", "tcg", "async-teardown", NULL
 };
 static const char *const libvirt_clock_offsets[] = { "timezone", "absolute", NULL };
+static const char *const libvirt_timer_names[] = {
+    "platform", "pit", "rtc", "kvmclock", "hypervclock", "armvtimer", NULL
+};
+static const char *const libvirt_timer_modes[] = { "smpsafe", NULL };
 static const char *const libvirt_disk_types[] = {
     "dir", "network", "volume", "nvme", "vhostuser", "vhostvdpa", NULL
 };
@@ -544,6 +548,67 @@ parse_features(xmlNodePtr n, xvmDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* <timer name='tsc|hpet' present=... mode=.../>: what xl's tsc_mode and
+ * hpet carry. Other timers, and the attributes and children Xen has no
+ * setting for (tickpolicy, track, frequency, <catchup>), are refused. */
+static gboolean
+parse_timer(xmlNodePtr n, xvmDomainDef *def, GError **error)
+{
+    static const char *const unsupported_attrs[] = { "tickpolicy", "track", "frequency" };
+    g_autofree char *name = attr(n, "name");
+    g_autofree char *present = attr(n, "present");
+    g_autofree char *mode = attr(n, "mode");
+    xvmDomainTimerDef *timer;
+    int v;
+
+    if (!name) {
+        xvmConfError(error, VIR_ERR_XML_ERROR, "%s", _("missing timer name"));
+        return FALSE;
+    }
+    if ((v = parse_enum(_("timer name"), name, xvmDomainTimerNameTypeFromString, 0,
+                        libvirt_timer_names, error)) < 0)
+        return FALSE;
+    timer = &def->clock.timers[v];
+    if (timer->set) {
+        xvmConfError(error, VIR_ERR_XML_ERROR, _("duplicate <timer name='%s'>"), name);
+        return FALSE;
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(unsupported_attrs); i++) {
+        if (xmlHasProp(n, (const xmlChar *)unsupported_attrs[i])) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                         _("<timer name='%s' %s=...> is not supported by the Xen driver"),
+                         name, unsupported_attrs[i]);
+            return FALSE;
+        }
+    }
+    if (child_elem(n, "catchup")) {
+        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                     _("<timer name='%s'><catchup> is not supported by the Xen driver"), name);
+        return FALSE;
+    }
+    timer->set = TRUE;
+    if (present) {
+        gboolean yes;
+
+        if (!parse_yesno(_("<timer present=...>"), present, &yes, error))
+            return FALSE;
+        timer->present = yes ? XVM_TRISTATE_BOOL_YES : XVM_TRISTATE_BOOL_NO;
+    }
+    if (mode) {
+        if (v != XVM_DOMAIN_TIMER_NAME_TSC) {
+            /* libvirt's schema has mode on the tsc timer only */
+            xvmConfError(error, VIR_ERR_XML_ERROR,
+                         _("<timer name='%s'> has no mode attribute (only tsc has one)"), name);
+            return FALSE;
+        }
+        if ((v = parse_enum(_("timer mode"), mode, xvmDomainTimerModeTypeFromString, 1,
+                            libvirt_timer_modes, error)) < 0)
+            return FALSE;
+        timer->mode = v;
+    }
+    return TRUE;
+}
+
 static gboolean
 parse_clock(xmlNodePtr n, xvmDomainDef *def, GError **error)
 {
@@ -558,11 +623,9 @@ parse_clock(xmlNodePtr n, xvmDomainDef *def, GError **error)
             return FALSE;
         def->clock.offset = v;
     }
-    if (child_elem(n, "timer")) {
-        xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                     _("<clock> <timer> elements are not supported by the Xen driver"));
-        return FALSE;
-    }
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (is_elem(c, "timer") && !parse_timer(c, def, error))
+            return FALSE;
     switch (def->clock.offset) {
     case XVM_DOMAIN_CLOCK_OFFSET_UTC:
     case XVM_DOMAIN_CLOCK_OFFSET_LOCALTIME:

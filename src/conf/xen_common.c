@@ -229,6 +229,48 @@ parseCpus(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
 /* ------------------------------------------------------------------ */
 /* features, clock, lifecycle, emulator                                */
 
+/* tsc_mode, for every guest type, as libvirt's xenParseHypervisorFeatures:
+ * a <timer name='tsc' present='yes'> whose mode is auto for "default",
+ * native, emulate for "always_emulate" and paravirt for "native_paravirt".
+ * xl also takes the deprecated numbers 0 to 3 in that order. libvirt turns
+ * any other word into auto; xl refuses it, and so does this. */
+static gboolean
+parseTscMode(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
+{
+    static const struct { const char *name; xvmDomainTimerMode mode; } modes[] = {
+        { "default", XVM_DOMAIN_TIMER_MODE_AUTO },
+        { "always_emulate", XVM_DOMAIN_TIMER_MODE_EMULATE },
+        { "native", XVM_DOMAIN_TIMER_MODE_NATIVE },
+        { "native_paravirt", XVM_DOMAIN_TIMER_MODE_PARAVIRT },
+    };
+    const xvmXenConfValue *v = xvmXenConfGet(conf, "tsc_mode");
+    xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
+
+    if (!v)
+        return TRUE;
+    if (v->type == XVM_XEN_CONF_NUMBER) {
+        if (v->num < 0 || v->num >= (gint64)G_N_ELEMENTS(modes))
+            return badValue(error, conf, "tsc_mode",
+                            _("expected default, always_emulate, native or native_paravirt (or 0 to 3)"));
+        tsc->mode = modes[v->num].mode;
+    } else if (v->type == XVM_XEN_CONF_STRING) {
+        gsize i;
+
+        for (i = 0; i < G_N_ELEMENTS(modes); i++)
+            if (strcmp(v->str, modes[i].name) == 0)
+                break;
+        if (i == G_N_ELEMENTS(modes))
+            return badValue(error, conf, "tsc_mode",
+                            _("expected default, always_emulate, native or native_paravirt (or 0 to 3)"));
+        tsc->mode = modes[i].mode;
+    } else {
+        return badValue(error, conf, "tsc_mode", _("expected a string"));
+    }
+    tsc->set = TRUE;
+    tsc->present = XVM_TRISTATE_BOOL_YES;
+    return TRUE;
+}
+
 static gboolean
 parseFeatures(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
 {
@@ -238,10 +280,10 @@ parseFeatures(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
         { "apic", XVM_DOMAIN_FEATURE_APIC, TRUE },
         { "viridian", XVM_DOMAIN_FEATURE_VIRIDIAN, FALSE },
     };
-    g_autofree char *tsc = NULL;
     g_autofree char *passthrough = NULL;
     gboolean val;
     gsize i;
+    int rc;
 
     if (def->os.type == XVM_DOMAIN_OS_TYPE_HVM) {
         for (i = 0; i < G_N_ELEMENTS(onOff); i++) {
@@ -254,20 +296,23 @@ parseFeatures(const xvmXenConf *conf, xvmDomainDef *def, GError **error)
             return FALSE;
         if (!val)
             def->features[XVM_DOMAIN_FEATURE_HAP] = XVM_TRISTATE_SWITCH_OFF;
-        /* HPET is on by default; a guest without one has no form here */
-        if (!onlyDefaultBool(conf, "hpet", TRUE, error) ||
-            !onlyDefaultBool(conf, "nestedhvm", FALSE, error))
+        /* as libvirt: a <timer name='hpet'> only when the key is there */
+        if ((rc = xvmXenConfGetBool(conf, "hpet", &val, error)) < 0)
+            return FALSE;
+        if (rc == 1) {
+            def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET].set = TRUE;
+            def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET].present =
+                val ? XVM_TRISTATE_BOOL_YES : XVM_TRISTATE_BOOL_NO;
+        }
+        if (!onlyDefaultBool(conf, "nestedhvm", FALSE, error))
             return FALSE;
     } else {
         if (!onlyDefaultBool(conf, "e820_host", FALSE, error))
             return FALSE;
     }
 
-    if (xvmXenConfGetString(conf, "tsc_mode", &tsc, error) < 0)
+    if (!parseTscMode(conf, def, error))
         return FALSE;
-    if (tsc && strcmp(tsc, "default") != 0)
-        return unsupportedValue(error, conf, "tsc_mode",
-                                _("tsc_mode '%s' is not supported by this driver"), tsc);
     if (xvmXenConfGetString(conf, "passthrough", &passthrough, error) < 0)
         return FALSE;
     if (passthrough && strcmp(passthrough, "disabled") != 0)
@@ -1148,6 +1193,45 @@ xvmXenFormatResources(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
     return TRUE;
 }
 
+/* tsc_mode and hpet from the <clock> timers, as libvirt's xen_common.c
+ * writes them (after viridian, before rtc_timeoffset): a tsc timer without
+ * a mode other than auto is "default"; hpet is 0 only for present='no'. */
+static gboolean
+formatTimers(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
+{
+    const xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
+    const xvmDomainTimerDef *hpet = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET];
+
+    if (tsc->set) {
+        const char *mode = NULL;
+
+        switch (tsc->mode) {
+        case XVM_DOMAIN_TIMER_MODE_NATIVE:
+            mode = "native";
+            break;
+        case XVM_DOMAIN_TIMER_MODE_PARAVIRT:
+            mode = "native_paravirt";
+            break;
+        case XVM_DOMAIN_TIMER_MODE_EMULATE:
+            mode = "always_emulate";
+            break;
+        case XVM_DOMAIN_TIMER_MODE_NONE:
+        case XVM_DOMAIN_TIMER_MODE_AUTO:
+            mode = "default";
+            break;
+        default:
+            return cannotFormat(error, _("unsupported <timer name='tsc' mode='%d'>"), tsc->mode);
+        }
+        xvmXenConfSetString(conf, "tsc_mode", mode);
+    }
+    if (hpet->set) {
+        if (def->os.type != XVM_DOMAIN_OS_TYPE_HVM)
+            return cannotFormat(error, "%s", _("unsupported timer type (name) 'hpet'"));
+        xvmXenConfSetNumber(conf, "hpet", hpet->present != XVM_TRISTATE_BOOL_NO);
+    }
+    return TRUE;
+}
+
 gboolean
 xvmXenFormatFeatures(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
 {
@@ -1163,6 +1247,8 @@ xvmXenFormatFeatures(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
             xvmXenConfSetNumber(conf, "hap", 0);
         xvmXenConfSetNumber(conf, "viridian",
                             def->features[XVM_DOMAIN_FEATURE_VIRIDIAN] == XVM_TRISTATE_SWITCH_ON);
+        if (!formatTimers(conf, def, error))
+            return FALSE;
 
         switch (def->clock.offset) {
         case XVM_DOMAIN_CLOCK_OFFSET_VARIABLE:
@@ -1183,6 +1269,8 @@ xvmXenFormatFeatures(xvmXenConf *conf, const xvmDomainDef *def, GError **error)
             return cannotFormat(error, "%s", _("clock adjustment out of range"));
         xvmXenConfSetNumber(conf, "rtc_timeoffset", offset);
     } else {
+        if (!formatTimers(conf, def, error))
+            return FALSE;
         switch (def->clock.offset) {
         case XVM_DOMAIN_CLOCK_OFFSET_UTC:
             break;

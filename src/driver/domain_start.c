@@ -57,6 +57,31 @@ check_bootable(const xvmDomainDef *def, GError **error)
                      def->name);
         return FALSE;
     }
+    /* The timers: the driver sets neither the TSC mode
+     * (XEN_DOMCTL_settscinfo) nor the HPET parameter, so only what Xen
+     * does by default boots: tsc mode auto (libxl's tsc_mode "default")
+     * and the HPET of an HVM guest present. */
+    {
+        const xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
+        const xvmDomainTimerDef *hpet = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET];
+
+        if (tsc->set && tsc->mode != XVM_DOMAIN_TIMER_MODE_NONE &&
+            tsc->mode != XVM_DOMAIN_TIMER_MODE_AUTO) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                         _("domain '%s': <timer name='tsc' mode='%s'/> (xl tsc_mode) is not "
+                           "supported: this driver cannot set a domain's TSC mode (use mode "
+                           "'auto')"),
+                         def->name, xvmDomainTimerModeTypeToString(tsc->mode));
+            return FALSE;
+        }
+        if (hpet->set && hpet->present == XVM_TRISTATE_BOOL_NO) {
+            xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
+                         _("domain '%s': <timer name='hpet' present='no'/> (xl hpet = 0) is "
+                           "not supported: this driver cannot disable the HPET of an HVM guest"),
+                         def->name);
+            return FALSE;
+        }
+    }
     /* The tree is refused for devices the backends cannot serve: known
      * before the domain exists (the domid does not change the verdict). */
     layout = xvmXsDomainLayout(def, &probe, error);

@@ -717,6 +717,35 @@ test_unsupported(void)
     g_assert_false(xvmDomainObjIsActive(qcow));
     g_assert_null(qcow->live_def);
     xvmDomainObjUnlock(qcow);
+    /* Timers the driver cannot set (xl tsc_mode, hpet = 0): refused, not
+     * ignored. */
+    g_clear_error(&err);
+    {
+        static const struct { const char *os; const char *timer; const char *word; } cases[] = {
+            { "linux", "<timer name='tsc' present='yes' mode='native'/>", "'native'" },
+            { "linux", "<timer name='tsc' mode='paravirt'/>", "'paravirt'" },
+            { "hvm", "<timer name='tsc' mode='emulate'/><timer name='hpet'/>", "'emulate'" },
+            { "hvm", "<timer name='hpet' present='no'/>", "HPET" },
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+            g_autofree char *name = g_strdup_printf("timer%" G_GSIZE_FORMAT, i);
+            g_autofree char *xml = g_strdup_printf(
+                "<domain type='xen'><name>%s</name><memory unit='MiB'>64</memory>"
+                "<os><type>%s</type><kernel>%s</kernel></os>"
+                "<clock offset='utc'>%s</clock></domain>",
+                name, cases[i].os, env.s.kernel, cases[i].timer);
+            g_autoptr(xvmDomainObj) obj = lc_define_xml(&env, xml);
+
+            xvmDomainObjLock(obj);
+            g_assert_false(xvmDomainStart(env.drv, obj, 0, &err));
+            g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
+            g_assert_nonnull(strstr(err->message, cases[i].word));
+            g_clear_error(&err);
+            g_assert_false(xvmDomainObjIsActive(obj));
+            xvmDomainObjUnlock(obj);
+        }
+    }
     g_assert_true(hv_domain_list(env.s.hv, &list, &n, NULL));
     g_assert_cmpuint(n, ==, 1);
     lc_expect_no_event(&env, 200);

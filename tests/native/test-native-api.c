@@ -162,8 +162,22 @@ testUnknownAndUnsupported(void)
                                  "name='x'\ntype='hvm'\nhpet=1\nnestedhvm=0\ntsc_mode='default'\n",
                                  -1, NULL, &err);
     g_assert_no_error(err);
-    assertRefused(XVM_NATIVE_FORMAT_XL, "name='x'\ntype='hvm'\nhpet=0\n",
-                  VIR_ERR_CONFIG_UNSUPPORTED, "xl.cfg:3: 'hpet = 0' is not supported by this driver");
+    /* the timers are the definition's (<clock><timer>) */
+    g_assert_true(def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET].set);
+    g_assert_cmpint(def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET].present, ==,
+                    XVM_TRISTATE_BOOL_YES);
+    g_assert_cmpint(def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC].mode, ==,
+                    XVM_DOMAIN_TIMER_MODE_AUTO);
+    g_clear_pointer(&def, xvmDomainDefFree);
+    def = xvmDomainDefFromNative(XVM_NATIVE_FORMAT_XL, "name='x'\ntype='hvm'\nhpet=0\n",
+                                 -1, NULL, &err);
+    g_assert_no_error(err);
+    g_assert_cmpint(def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET].present, ==,
+                    XVM_TRISTATE_BOOL_NO);
+    g_assert_false(def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC].set);
+    assertRefused(XVM_NATIVE_FORMAT_XL, "name='x'\ntype='hvm'\nnestedhvm=1\n",
+                  VIR_ERR_CONFIG_UNSUPPORTED,
+                  "xl.cfg:3: 'nestedhvm = 1' is not supported by this driver");
 }
 
 /* the credit scheduler's weight is <cputune><shares>; its cap, which has
