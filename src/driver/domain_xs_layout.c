@@ -124,6 +124,26 @@ disk_backend_type(const xvmDomainDiskDef *disk)
     return disk->driver == XVM_DOMAIN_DISK_DRIVER_QEMU ? "qdisk" : "phy";
 }
 
+/* libxl__device_disk_string_of_format: raw is "aio". */
+static const char *
+qdisk_format(xvmDomainDiskFormat format)
+{
+    switch (format) {
+    case XVM_DOMAIN_DISK_FORMAT_QCOW:
+        return "qcow";
+    case XVM_DOMAIN_DISK_FORMAT_QCOW2:
+        return "qcow2";
+    case XVM_DOMAIN_DISK_FORMAT_QED:
+        return "qed";
+    case XVM_DOMAIN_DISK_FORMAT_VHD:
+        return "vhd";
+    case XVM_DOMAIN_DISK_FORMAT_DEFAULT:
+    case XVM_DOMAIN_DISK_FORMAT_RAW:
+    default:
+        return "aio";
+    }
+}
+
 GPtrArray *
 xvmXsDiskLayout(const xvmDomainDiskDef *disk, uint32_t domid, uint32_t backend_domid,
                 GError **error)
@@ -157,7 +177,13 @@ xvmXsDiskLayout(const xvmDomainDiskDef *disk, uint32_t domid, uint32_t backend_d
     ADD_DIR(out, be, be_perms);
     ADD(out, be, "frontend", "%s", fe);
     ADD(out, be, "frontend-id", "%" PRIu32, domid);
-    ADD(out, be, "params", "%s", disk->src ? disk->src : "");
+    if (disk->driver == XVM_DOMAIN_DISK_DRIVER_QEMU && disk->src) {
+        /* As libxl for qdisk: "FORMAT:PATH", so that QEMU opens the image
+         * in its format (without one it reads it as raw data) */
+        ADD(out, be, "params", "%s:%s", qdisk_format(disk->format), disk->src);
+    } else {
+        ADD(out, be, "params", "%s", disk->src ? disk->src : "");
+    }
     ADD(out, be, "script", "%s", "/etc/xen/scripts/block");
     ADD(out, be, "type", "%s", disk_backend_type(disk));
     ADD(out, be, "dev", "%s", disk->dst);

@@ -53,7 +53,8 @@ typedef struct {
  * GPtrArray of xvmXsEntry* (freeing the array frees them). Fails with
  * VIR_ERR_CONFIG_UNSUPPORTED for what the backends cannot serve (a disk
  * target without a Xen device number, a qcow/qcow2/qed/vhd image without the qemu
- * backend). */
+ * backend). A qemu-backed disk's params are "FORMAT:PATH" as libxl writes
+ * them (aio for raw), so that QEMU opens the image in its format. */
 GPtrArray *xvmXsDomainLayout(const xvmDomainDef *def, const xvmXsBuildInfo *bi,
                              GError **error);
 

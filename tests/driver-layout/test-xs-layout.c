@@ -131,8 +131,17 @@ test_image_formats_need_qemu(void)
             disk->driver = drivers[j];
             layout = xvmXsDiskLayout(disk, build_info.domid, 0, &err);
             if (drivers[j] == XVM_DOMAIN_DISK_DRIVER_QEMU) {
+                g_autofree char *text = NULL;
+                g_autofree char *params = g_strdup_printf(
+                    "/51712/params = \"%s:/srv/xen/img.qcow2\"",
+                    xvmDomainDiskFormatTypeToString(formats[i]));
+
                 g_assert_no_error(err);
                 g_assert_nonnull(layout);
+                /* QEMU is told the format, as libxl tells it */
+                text = xvmXsLayoutFormat(layout);
+                g_assert_nonnull(strstr(text, params));
+                g_assert_nonnull(strstr(text, "/51712/type = \"qdisk\""));
             } else {
                 g_assert_null(layout);
                 g_assert_error(err, XVM_CONF_ERROR, VIR_ERR_CONFIG_UNSUPPORTED);
