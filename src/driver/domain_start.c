@@ -145,6 +145,19 @@ apply_cputune(xvmDriver *drv, hv_t *hv, const xvmDomainDef *def, guint32 domid,
     return TRUE;
 }
 
+/* The debug log's account of a start (xvmd --verbose): how long STEP of
+ * domain NAME took since *since, which becomes now. Cheap enough to stay:
+ * one clock read per step of an operation that takes seconds. */
+static void
+log_step(const char *name, const char *step, gint64 *since)
+{
+    gint64 now = g_get_monotonic_time();
+
+    g_debug("domain '%s': start: %s took %.3f s", name, step,
+            (double)(now - *since) / G_USEC_PER_SEC);
+    *since = now;
+}
+
 /* On real Xen nothing in dom0 runs the hotplug scripts (no udev rule;
  * libxl runs them itself): the driver does the disks' work
  * (dom0_block.h) and runs the vifs' script (dom0_net.h). The simulated
@@ -187,6 +200,7 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
     g_autoptr(GPtrArray) backends = NULL;
     g_autoptr(xvmXsConn) conn = NULL;
     g_autoptr(GError) err = NULL;
+    gint64 t = g_get_monotonic_time();
     gboolean ok = FALSE;
 
     xvmDomainObjUnlock(obj);
@@ -194,22 +208,26 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
         !(conn = xvmXsConnOpen(drv->cfg.xenstored_path, error)) ||
         !xvmXsWriteEntries(conn, layout, error))
         goto out;
+    log_step(def->name, "the xenstore tree", &t);
     if (!xs_introduce(conn->xs, domid, res->store_gfn, res->store_port, &err)) {
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR,
                      _("cannot introduce domain '%s' to xenstored: %s"), def->name,
                      err->message);
         goto out;
     }
+    log_step(def->name, "INTRODUCE", &t);
     backends = xvmDomainBackends(def, domid, 0);
     if (!dom0_hotplug(hv, conn, backends, drv->cfg.backend_timeout_ms, error) ||
         !xvmWaitBackends(conn, backends, drv->cfg.backend_timeout_ms, error))
         goto out;
+    log_step(def->name, "the backends", &t);
     if (!apply_cputune(drv, hv, def, domid, error))
         goto out;
     if (!how->paused && !hv_domain_unpause(hv, domid, &err)) {
         xvmDriverHvError(error, g_steal_pointer(&err), _("unpause"), def->name);
         goto out;
     }
+    log_step(def->name, "tuning and unpause", &t);
     ok = TRUE;
 
  out:
@@ -233,6 +251,7 @@ xvmDomainStartFinish(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv,
     if (how->paused)
         xvmDriverEmitLifecycle(drv, obj, VIR_DOMAIN_EVENT_SUSPENDED,
                                VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+    log_step(obj->name, "the status file and events", &t);
     return TRUE;
 }
 
@@ -245,6 +264,7 @@ xvmDomainCreateJob(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv, GError **error)
         .max_vcpus = def->vcpus,
     };
     g_autoptr(GError) err = NULL;
+    gint64 t = g_get_monotonic_time();
     uint32_t domid;
 
     if (!check_bootable(def, error))
@@ -271,6 +291,7 @@ xvmDomainCreateJob(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv, GError **error)
         return FALSE;
     }
     xvmDomainObjLock(obj);
+    log_step(def->name, "create", &t);
     return TRUE;
 }
 
@@ -290,12 +311,15 @@ build(xvmDomainObj *obj, hv_t *hv, struct hv_build_result *res, GError **error)
     };
     g_autoptr(GError) err = NULL;
     guint32 domid = (guint32)obj->domid;
+    gint64 t = g_get_monotonic_time();
     gboolean ok;
 
     xvmDomainObjUnlock(obj);
     ok = hv_domain_build(hv, domid, &bc, res, &err);
     xvmDomainObjLock(obj);
-    if (!ok)
+    if (ok)
+        log_step(def->name, "the build", &t);
+    else
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("cannot build domain '%s': %s"),
                      def->name, err->message);
     return ok;

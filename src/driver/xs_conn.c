@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "domain_conf.h"
 #include "domain_xs_layout.h"
@@ -81,25 +82,72 @@ in_transaction(xvmXsConn *conn,
     return FALSE;
 }
 
+/* The writes of one batch in flight: how many replies are still to come,
+ * the first failure. */
+typedef struct {
+    guint pending;
+    int err;
+    const char *err_path;     /* the entry's path, alive while the batch is */
+    gboolean err_perms;
+} Batch;
+
+typedef struct {
+    Batch *batch;
+    const char *path;
+    gboolean perms;
+} BatchReply;
+
+static void
+on_batch_reply(xs_client_t *c, int err, const char *body, size_t len, void *data)
+{
+    BatchReply *r = data;
+
+    if (err && !r->batch->err) {
+        r->batch->err = err;
+        r->batch->err_path = r->path;
+        r->batch->err_perms = r->perms;
+    }
+    r->batch->pending--;
+}
+
+/* Sends every write and permission change at once and then waits for
+ * their replies: xenstored answers requests of a connection in order, so
+ * the result is the sequential one's, in one round trip instead of one
+ * per request (each costs two context switches in dom0). */
 static gboolean
 write_entries(xvmXsConn *conn, uint32_t tx, gconstpointer data, GError **err)
 {
     const GPtrArray *entries = data;
+    g_autofree BatchReply *replies = g_new0(BatchReply, entries->len * 2);
+    Batch batch = { 0 };
+    guint n = 0;
 
     for (guint i = 0; i < entries->len; i++) {
         const xvmXsEntry *e = g_ptr_array_index((GPtrArray *)entries, i);
 
-        if (!xs_write(conn->xs, tx, e->path, e->value, err))
-            return FALSE;
+        replies[n] = (BatchReply){ &batch, e->path, FALSE };
+        batch.pending++;
+        xs_write_async(conn->xs, tx, e->path, e->value, strlen(e->value), on_batch_reply,
+                       &replies[n++]);
         if (e->perms) {
             g_auto(GStrv) perms = g_strsplit(e->perms, " ", -1);
 
-            if (!xs_set_perms(conn->xs, tx, e->path, (const char *const *)perms,
-                              g_strv_length(perms), err))
-                return FALSE;
+            replies[n] = (BatchReply){ &batch, e->path, TRUE };
+            batch.pending++;
+            xs_set_perms_async(conn->xs, tx, e->path, (const char *const *)perms,
+                               g_strv_length(perms), on_batch_reply, &replies[n++]);
         }
     }
-    return TRUE;
+    /* Every request gets its reply, or EIO when the connection fails. */
+    while (batch.pending)
+        g_main_context_iteration(conn->context, TRUE);
+    if (!batch.err)
+        return TRUE;
+    g_set_error(err, G_IO_ERROR, g_io_error_from_errno(batch.err),
+                batch.err_perms ? _("Cannot set permissions of xenstore path '%s': %s")
+                                : _("Cannot write xenstore path '%s': %s"),
+                batch.err_path, g_strerror(batch.err));
+    return FALSE;
 }
 
 gboolean

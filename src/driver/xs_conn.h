@@ -36,9 +36,11 @@ xvmXsConn *xvmXsConnOpen(const char *xenstored_path, GError **error);
 void xvmXsConnClose(xvmXsConn *conn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xvmXsConn, xvmXsConnClose)
 
-/* Writes every entry (parents before children: the layout's order), then
+/* Writes every entry (parents before children: the layout's order) and
  * sets the permissions of those that have some, in one transaction,
- * started over when it conflicts. */
+ * started over when it conflicts. The requests are sent together and
+ * their replies awaited together (xenstored answers in order): three
+ * round trips to xenstored whatever the number of entries. */
 gboolean xvmXsWriteEntries(xvmXsConn *conn, const GPtrArray *entries, GError **error);
 
 /* Removes each of the n trees (absent ones are fine) in one transaction. */
