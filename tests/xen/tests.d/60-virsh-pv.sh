@@ -113,9 +113,11 @@ else
   xvm_fail "virsh start: $out"; tail -n 20 /var/log/xen/xvmd.out
   v undefine $g > /dev/null 2>&1; xvm_finish
 fi
-if wait_count "$LOG" XVM-GUEST-HELLO 1 "$BOOT_WAIT"; then
+# MATCH: the marker's line, with the guest's uptime (its boot after the
+# unpause) as 20-pv-guest shows xl's.
+if xvm_wait_text "$LOG" XVM-GUEST-HELLO "$BOOT_WAIT"; then
   xvm_now; t_virsh=$((NOW - c0))
-  xvm_ok "virsh start: marker after $(secs $t_virsh)s"
+  xvm_ok "virsh start: marker after $(secs $t_virsh)s: $MATCH"
   [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(secs "$t_xl")s virsh=$(secs $t_virsh)s"
 else
   xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
