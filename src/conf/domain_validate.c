@@ -137,6 +137,31 @@ xvmDomainDefPostParse(xvmDomainDef *def, GError **error)
 /* Checks                                                                   */
 /* ------------------------------------------------------------------------ */
 
+/* A value the XML formatter writes as it is: valid UTF-8, without the
+ * control characters XML cannot carry (the formatter drops them, as
+ * libvirt's does, so the document would not say the same thing; TAB, LF
+ * and CR travel as character references). A definition built by another
+ * converter (xl/xm) may hold them. */
+static gboolean
+validate_xml_text(const char *what, const char *s, GError **error)
+{
+    if (!s)
+        return TRUE;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') {
+            xvmConfError(error, VIR_ERR_XML_ERROR,
+                         _("%s contains the control character 0x%02x at offset %d"),
+                         what, *p, (int)(p - (const unsigned char *)s));
+            return FALSE;
+        }
+    }
+    if (!g_utf8_validate(s, -1, NULL)) {
+        xvmConfError(error, VIR_ERR_XML_ERROR, _("%s is not valid UTF-8"), what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static gboolean
 validate_name(const xvmDomainDef *def, GError **error)
 {
@@ -415,6 +440,8 @@ validate_disks(const xvmDomainDef *def, GError **error)
                          _("disk '%s' has no <source>: only a cdrom may be empty"), disk->dst);
             return FALSE;
         }
+        if (!validate_xml_text(_("disk <source>"), disk->src, error))
+            return FALSE;
         if (disk->src && !*disk->src) {
             xvmConfError(error, VIR_ERR_XML_ERROR,
                          _("disk '%s' has an empty source path"), disk->dst);
@@ -499,6 +526,10 @@ validate_nets(const xvmDomainDef *def, GError **error)
                 return FALSE;
             }
         }
+        if (!validate_xml_text(_("interface <source>"), net->source, error) ||
+            !validate_xml_text(_("interface <script path>"), net->script, error) ||
+            !validate_xml_text(_("interface <target dev>"), net->ifname, error))
+            return FALSE;
         if (net->type == XVM_DOMAIN_NET_TYPE_BRIDGE && (!net->source || !*net->source)) {
             xvmConfError(error, VIR_ERR_XML_ERROR,
                          _("No <source> 'bridge' attribute specified with <interface type='bridge'/>"));
