@@ -106,11 +106,21 @@ if out=$(v define "$XML" 2>&1); then xvm_ok "virsh define"; else
 uuid=$(v domuuid $g)
 
 LOG=$CON/guest-$g.log
+OUT=/tmp/$g.start.out
+# virsh runs as 20-pv-guest runs xl create: directly, under the test's own
+# time limit, without timeout(1) and a command substitution around it
+# (their fork and exec took ~0.2 s in this dom0), so that both figures
+# time the same thing. A client killed by a signal runs once more (v).
 xvm_now; c0=$NOW
-if out=$(v start $g 2>&1); then
+virsh -q -c "$URI" start $g > "$OUT" 2>&1; rc=$?
+if [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ]; then
+  xvm_info "virsh start died (status $rc); once more"
+  v start $g > "$OUT" 2>&1; rc=$?
+fi
+if [ "$rc" -eq 0 ]; then
   xvm_now; xvm_info "virsh start returned after $(secs $((NOW - c0)))s"
 else
-  xvm_fail "virsh start: $out"; tail -n 20 /var/log/xen/xvmd.out
+  xvm_fail "virsh start: $(cat "$OUT")"; tail -n 20 /var/log/xen/xvmd.out
   v undefine $g > /dev/null 2>&1; xvm_finish
 fi
 # MATCH: the marker's line, with the guest's uptime (its boot after the
