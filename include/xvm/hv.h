@@ -82,13 +82,24 @@ enum hv_domain_type {
 	HV_DOMAIN_HVM,
 };
 
+/* How the guest's RDTSC/RDTSCP run: the tsc_mode of Xen's
+ * XEN_DOMCTL_settscinfo (xl's tsc_mode "default", "always_emulate",
+ * "native"; "native_paravirt" was removed from Xen 4.10 on). */
+enum hv_tsc_mode {
+	HV_TSC_DEFAULT = 0,          /* native where the TSC is reliable, else emulated */
+	HV_TSC_ALWAYS_EMULATE = 1,
+	HV_TSC_NATIVE = 2,           /* never emulated (no RDTSC intercept) */
+};
+
 struct hv_create_config {
 	uint8_t uuid[16];            /* the domain handle */
 	enum hv_domain_type type;
 	uint32_t max_vcpus;          /* >= 1 */
 	uint32_t ssidref;            /* 0 */
+	enum hv_tsc_mode tsc_mode;   /* set before the build, as libxl does */
 };
-/* Creates a paused, empty domain (no memory, no vCPU running). */
+/* Creates a paused, empty domain (no memory, no vCPU running) with its
+ * TSC mode; EINVAL for an unknown type or TSC mode. */
 bool hv_domain_create(hv_t *hv, const struct hv_create_config *cfg,
 		      uint32_t *domid, GError **err);
 
@@ -96,14 +107,18 @@ bool hv_domain_create(hv_t *hv, const struct hv_create_config *cfg,
 bool hv_domain_set_max_mem(hv_t *hv, uint32_t domid, uint64_t max_kib, GError **err);
 
 struct hv_build_config {
+	/* PV and PVH: a kernel Xen can boot directly (PVH: an ELF with
+	 * XEN_ELFNOTE_PHYS32_ENTRY); HVM is not built (ENOSYS on Xen). */
 	const char *kernel;          /* path, read by the caller's process; NULL for HVM */
 	const char *ramdisk;         /* path or NULL */
 	const char *cmdline;         /* NULL or at most 1023 bytes */
-	uint64_t memory_kib;         /* populated now: the boot balloon target */
+	uint64_t memory_kib;         /* populated now: the boot balloon target (PVH:
+	                                all of its RAM, no populate-on-demand) */
 	uint32_t store_domid;        /* domain serving xenstore (0) */
 	uint32_t console_domid;      /* domain serving the console (0) */
 };
 struct hv_build_result {
+	/* PV: machine frames; PVH/HVM: guest frames (HVM_PARAM_*_PFN). */
 	uint64_t store_gfn;          /* xenstore page: INTRODUCE's argument */
 	uint32_t store_port;         /* guest-side port, unbound, for store_domid */
 	uint64_t console_gfn;        /* console page */

@@ -38,6 +38,25 @@ hv_type(const xvmDomainDef *def)
     }
 }
 
+/* <timer name='tsc' mode=...> as Xen's tsc_mode (libxl's mapping);
+ * no timer or mode 'auto' is Xen's default. */
+static enum hv_tsc_mode
+hv_tsc_mode(const xvmDomainDef *def)
+{
+    const xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
+
+    if (!tsc->set)
+        return HV_TSC_DEFAULT;
+    switch (tsc->mode) {
+    case XVM_DOMAIN_TIMER_MODE_NATIVE:
+        return HV_TSC_NATIVE;
+    case XVM_DOMAIN_TIMER_MODE_EMULATE:
+        return HV_TSC_ALWAYS_EMULATE;
+    default:                            /* none, auto; paravirt is refused */
+        return HV_TSC_DEFAULT;
+    }
+}
+
 /* What the driver cannot boot, refused before anything is created. */
 static gboolean
 check_bootable(const xvmDomainDef *def, GError **error)
@@ -57,21 +76,18 @@ check_bootable(const xvmDomainDef *def, GError **error)
                      def->name);
         return FALSE;
     }
-    /* The timers: the driver sets neither the TSC mode
-     * (XEN_DOMCTL_settscinfo) nor the HPET parameter, so only what Xen
-     * does by default boots: tsc mode auto (libxl's tsc_mode "default")
-     * and the HPET of an HVM guest present. */
+    /* The timers: the TSC mode is Xen's (set at creation); the driver
+     * does not set the HPET parameter, so an HVM guest's HPET is there
+     * as Xen makes it. native_paravirt was removed from Xen (4.10). */
     {
         const xvmDomainTimerDef *tsc = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_TSC];
         const xvmDomainTimerDef *hpet = &def->clock.timers[XVM_DOMAIN_TIMER_NAME_HPET];
 
-        if (tsc->set && tsc->mode != XVM_DOMAIN_TIMER_MODE_NONE &&
-            tsc->mode != XVM_DOMAIN_TIMER_MODE_AUTO) {
+        if (tsc->set && tsc->mode == XVM_DOMAIN_TIMER_MODE_PARAVIRT) {
             xvmConfError(error, VIR_ERR_CONFIG_UNSUPPORTED,
-                         _("domain '%s': <timer name='tsc' mode='%s'/> (xl tsc_mode) is not "
-                           "supported: this driver cannot set a domain's TSC mode (use mode "
-                           "'auto')"),
-                         def->name, xvmDomainTimerModeTypeToString(tsc->mode));
+                         _("domain '%s': <timer name='tsc' mode='paravirt'/> (xl tsc_mode "
+                           "native_paravirt) was removed from Xen 4.10"),
+                         def->name);
             return FALSE;
         }
         if (hpet->set && hpet->present == XVM_TRISTATE_BOOL_NO) {
@@ -262,6 +278,7 @@ xvmDomainCreateJob(xvmDriver *drv, xvmDomainObj *obj, hv_t *hv, GError **error)
     struct hv_create_config cc = {
         .type = hv_type(def),
         .max_vcpus = def->vcpus,
+        .tsc_mode = hv_tsc_mode(def),
     };
     g_autoptr(GError) err = NULL;
     gint64 t = g_get_monotonic_time();

@@ -111,6 +111,7 @@ static bool sim_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *d
 {
 	struct simhv_create q = {
 		.type = cfg->type, .max_vcpus = cfg->max_vcpus, .ssidref = cfg->ssidref,
+		.tsc_mode = cfg->tsc_mode,
 	};
 	struct simhv_domid w;
 

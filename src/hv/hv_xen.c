@@ -27,6 +27,7 @@
 #include <xenguest.h>
 #include <xenstore.h>
 #include <xentoollog.h>
+#include <xen/hvm/params.h>
 #include <xen/sched.h>
 
 #include "hv_backend.h"
@@ -35,6 +36,15 @@
 /* libxl's default event channel limit (b_info->event_channels). */
 #define MAX_EVTCHN_PORT 1023
 #define LIST_BATCH 256
+/* Slack above an HVM container's RAM for the pages the builder adds
+ * outside of it (the special pages at X86_HVM_END_SPECIAL_REGION):
+ * libxl's LIBXL_MAXMEM_CONSTANT. */
+#define HVM_MAXMEM_SLACK_KIB 1024
+/* PVH without a device model: the MMIO hole below 4 GiB holds the
+ * special pages, the local APIC (0xfee00000) and where libxl puts ACPI
+ * tables (libacpi's ACPI_INFO_PHYSICAL_ADDRESS, the lowest of the three). */
+#define PVH_MMIO_START 0xfc000000ull
+#define GIB4 (1ull << 32)
 
 struct hv_xen;
 
@@ -210,6 +220,9 @@ static bool xen_version(hv_t *hv, struct hv_version *v, GError **err)
 
 /* ---- domains ---------------------------------------------------------- */
 
+static bool raw_getinfo(struct hv_xen *x, uint32_t domid, xc_domaininfo_t *d,
+			GError **err);
+
 static bool xen_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *domid,
 		       GError **err)
 {
@@ -226,6 +239,11 @@ static bool xen_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *d
 
 	if (cfg->max_vcpus < 1) {
 		g_set_error(err, HV_ERROR, EINVAL, _("a domain needs at least one vCPU"));
+		return false;
+	}
+	if ((unsigned int)cfg->tsc_mode > HV_TSC_NATIVE) {
+		g_set_error(err, HV_ERROR, EINVAL, _("unknown TSC mode %u"),
+			    (unsigned int)cfg->tsc_mode);
 		return false;
 	}
 	if (xc_physinfo(x->xch, &pi)) {
@@ -274,6 +292,13 @@ static bool xen_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *d
 		xc_domain_destroy(x->xch, id);
 		return false;
 	}
+	/* libxl__arch_domain_create: before the build, hv.h's modes are
+	 * Xen's tsc_mode values. */
+	if (xc_domain_set_tsc_info(x->xch, id, cfg->tsc_mode, 0, 0, 0)) {
+		xc_fail(x, err, _("cannot set the TSC mode of domain %u"), id);
+		xc_domain_destroy(x->xch, id);
+		return false;
+	}
 	*domid = id;
 	return true;
 }
@@ -281,10 +306,16 @@ static bool xen_create(hv_t *hv, const struct hv_create_config *cfg, uint32_t *d
 static bool xen_set_max_mem(hv_t *hv, uint32_t domid, uint64_t max_kib, GError **err)
 {
 	struct hv_xen *x = hx(hv);
+	xc_domaininfo_t d;
 
-	/* Exactly the ceiling asked for (libxl adds 1 MiB of slack,
-	 * LIBXL_MAXMEM_CONSTANT): a PV build populates exactly its memory,
-	 * and what the driver shows as the maximum is Xen's. */
+	/* PV: exactly the ceiling asked for (libxl adds 1 MiB of slack,
+	 * LIBXL_MAXMEM_CONSTANT): a PV build populates exactly its memory.
+	 * An HVM container also holds the special pages outside its RAM:
+	 * libxl's slack. */
+	if (!raw_getinfo(x, domid, &d, err))
+		return false;
+	if ((d.flags & XEN_DOMINF_hvm_guest) && max_kib <= UINT64_MAX - HVM_MAXMEM_SLACK_KIB)
+		max_kib += HVM_MAXMEM_SLACK_KIB;
 	if (xc_domain_setmaxmem(x->xch, domid, max_kib)) {
 		xc_fail(x, err, _("cannot set the maximum memory of domain %u"), domid);
 		return false;
@@ -418,6 +449,25 @@ static bool alloc_ring_ports(struct hv_xen *x, uint32_t domid, uint32_t store_do
 	return true;
 }
 
+/* The CPUID policy libxl gives a new domain (libxl__cpuid_legacy): the
+ * invariant TSC is advertised when the TSC is always emulated. */
+static bool apply_cpuid(struct hv_xen *x, uint32_t domid, bool pae, GError **err)
+{
+	uint32_t mode = 0, khz = 0, inc = 0;
+	uint64_t ns = 0;
+
+	if (xc_domain_get_tsc_info(x->xch, domid, &mode, &ns, &khz, &inc)) {
+		xc_fail(x, err, _("cannot read the TSC mode of domain %u"), domid);
+		return false;
+	}
+	if (xc_cpuid_apply_policy(x->xch, domid, false, NULL, 0, pae,
+				  mode == HV_TSC_ALWAYS_EMULATE, false, NULL, NULL)) {
+		xc_fail(x, err, _("cannot set the CPUID policy of domain %u"), domid);
+		return false;
+	}
+	return true;
+}
+
 /* libxl__build_pv's sequence of xc_dom_* calls. */
 static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 		     const struct hv_build_config *cfg, struct hv_build_result *res,
@@ -434,11 +484,8 @@ static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 		return false;
 	}
 	/* Default CPUID policy for a 64-bit PV guest; e820 limit at the max. */
-	if (xc_cpuid_apply_policy(x->xch, domid, false, NULL, 0, true, false, false,
-				  NULL, NULL)) {
-		xc_fail(x, err, _("cannot set the CPUID policy of domain %u"), domid);
+	if (!apply_cpuid(x, domid, true, err))
 		return false;
-	}
 	if (xc_domain_set_memmap_limit(x->xch, domid, d->max_pages * (HV_PAGE_SIZE / 1024))) {
 		xc_fail(x, err, _("cannot set the memory map limit of domain %u"), domid);
 		return false;
@@ -482,6 +529,126 @@ out:
 	return ok;
 }
 
+/* libxl's domain_construct_memmap for PVH without a device model: RAM
+ * from 0 to lowmem_end, the special pages reserved, RAM above 4 GiB.
+ * Xen answers the guest's XENMEM_memory_map with it and the builder
+ * copies it into the PVH start info. */
+static unsigned int pvh_memmap(const struct xc_dom_image *dom, struct e820entry e820[3])
+{
+	unsigned int n = 0;
+
+	e820[n++] = (struct e820entry){ .addr = 0, .size = dom->lowmem_end, .type = E820_RAM };
+	e820[n++] = (struct e820entry){
+		.addr = (uint64_t)(X86_HVM_END_SPECIAL_REGION - X86_HVM_NR_SPECIAL_PAGES)
+			<< XC_PAGE_SHIFT,
+		.size = (uint64_t)X86_HVM_NR_SPECIAL_PAGES << XC_PAGE_SHIFT,
+		.type = E820_RESERVED,
+	};
+	if (dom->highmem_end > GIB4)
+		e820[n++] = (struct e820entry){
+			.addr = GIB4, .size = dom->highmem_end - GIB4, .type = E820_RAM,
+		};
+	return n;
+}
+
+/* libxl__build_hvm for a PVH guest (no device model, no firmware, no
+ * ACPI tables: a kernel that finds no RSDP runs on one vCPU's local
+ * APIC and Xen's event channels). All memory is populated now. The
+ * xenstore and console pages are guest frames given through HVM
+ * params; the guest's PV console and xenstore work as a PV guest's. */
+static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
+		      const struct hv_build_config *cfg, struct hv_build_result *res,
+		      GError **err)
+{
+	struct xc_dom_image *dom;
+	struct e820entry e820[3];
+	uint64_t mem_mb = cfg->memory_kib / 1024, mem = mem_mb << 20, store = 0, console = 0;
+	/* libxl_get_required_shadow_memory: 256 KiB per vCPU and 2 KiB per
+	 * MiB of RAM, times 4 (KiB) */
+	uint64_t pool_kib = 4 * (256ull * (d->max_vcpu_id + 1) + 2 * mem_mb);
+	bool ok = false;
+
+	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
+		g_set_error(err, HV_ERROR, EINVAL,
+			    _("cannot build domain %u with %" G_GUINT64_FORMAT " KiB of memory"),
+			    domid, cfg->memory_kib);
+		return false;
+	}
+	if (!apply_cpuid(x, domid, true, err))
+		return false;
+	if (xc_set_paging_mempool_size(x->xch, domid, pool_kib * 1024)) {
+		xc_fail(x, err, _("cannot size the paging pool of domain %u"), domid);
+		return false;
+	}
+	/* libxl's default timer_mode, no_delay_for_missed_ticks. */
+	if (xc_hvm_param_set(x->xch, domid, HVM_PARAM_TIMER_MODE, HVMPTM_no_delay_for_missed_ticks)) {
+		xc_fail(x, err, _("cannot set the timer mode of domain %u"), domid);
+		return false;
+	}
+	if (!alloc_ring_ports(x, domid, cfg->store_domid, cfg->console_domid, res, err))
+		return false;
+
+	dom = xc_dom_allocate(x->xch, cfg->cmdline ? cfg->cmdline : "", NULL);
+	if (!dom) {
+		xc_fail(x, err, _("cannot start building domain %u"), domid);
+		return false;
+	}
+	dom->container_type = XC_DOM_HVM_CONTAINER;
+	dom->target_pages = mem >> XC_PAGE_SHIFT;
+	dom->claim_enabled = 0;
+	dom->mmio_start = PVH_MMIO_START;
+	dom->mmio_size = GIB4 - PVH_MMIO_START;
+	dom->lowmem_end = mem;
+	dom->highmem_end = 0;
+	if (mem > PVH_MMIO_START) {
+		dom->lowmem_end = PVH_MMIO_START;
+		dom->highmem_end = GIB4 + (mem - PVH_MMIO_START);
+	}
+	dom->vga_hole_size = 0;
+	dom->device_model = false;
+	dom->max_vcpus = d->max_vcpu_id + 1;
+	dom->console_evtchn = res->console_port;
+	dom->console_domid = cfg->console_domid;
+	dom->xenstore_evtchn = res->store_port;
+	dom->xenstore_domid = cfg->store_domid;
+
+#define STEP(call, what) \
+	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
+	STEP(xc_dom_kernel_file(dom, cfg->kernel), _("cannot load the kernel"));
+	if (cfg->ramdisk)
+		STEP(xc_dom_module_file(dom, cfg->ramdisk, NULL), _("cannot load the ramdisk"));
+	STEP(xc_dom_boot_xen_init(dom, x->xch, domid), _("cannot start the domain builder"));
+	STEP(xc_dom_parse_image(dom),
+	     _("the kernel is not one Xen can boot as PVH (no XEN_ELFNOTE_PHYS32_ENTRY)"));
+	STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), _("cannot lay out the guest's memory"));
+	STEP(xc_dom_boot_mem_init(dom), _("cannot populate the guest's memory"));
+	dom->e820_entries = pvh_memmap(dom, e820);
+	dom->e820 = e820;
+	STEP(xc_domain_set_memory_map(x->xch, domid, e820, dom->e820_entries),
+	     _("cannot set the guest's memory map"));
+	STEP(xc_dom_build_image(dom), _("cannot load the kernel into the guest"));
+	STEP(xc_dom_boot_image(dom), _("cannot set up the guest's boot state"));
+	STEP(xc_dom_gnttab_init(dom), _("cannot seed the guest's grant table"));
+	/* hvm_build_set_params: the builder put the pages' frames in the
+	 * params; the guest finds its ports there too. */
+	STEP(xc_hvm_param_get(x->xch, domid, HVM_PARAM_STORE_PFN, &store),
+	     _("cannot read the guest's xenstore page"));
+	STEP(xc_hvm_param_get(x->xch, domid, HVM_PARAM_CONSOLE_PFN, &console),
+	     _("cannot read the guest's console page"));
+	STEP(xc_hvm_param_set(x->xch, domid, HVM_PARAM_STORE_EVTCHN, res->store_port),
+	     _("cannot give the guest its xenstore event channel"));
+	STEP(xc_hvm_param_set(x->xch, domid, HVM_PARAM_CONSOLE_EVTCHN, res->console_port),
+	     _("cannot give the guest its console event channel"));
+#undef STEP
+	res->store_gfn = store;
+	res->console_gfn = console;
+	ok = true;
+out:
+	dom->e820 = NULL;               /* ours, on the stack */
+	xc_dom_release(dom);
+	return ok;
+}
+
 static bool xen_build(hv_t *hv, uint32_t domid, const struct hv_build_config *cfg,
 		      struct hv_build_result *res, GError **err)
 {
@@ -495,21 +662,23 @@ static bool xen_build(hv_t *hv, uint32_t domid, const struct hv_build_config *cf
 	}
 	if (!raw_getinfo(x, domid, &d, err))
 		return false;
-	if (d.flags & XEN_DOMINF_hvm_guest) {
-		/* PVH needs the HVM memory map and ACPI tables, HVM hvmloader
-		 * and a device model: libxl's libxl__build_hvm, not done. */
+	if ((d.flags & XEN_DOMINF_hvm_guest) &&
+	    d.arch_config.emulation_flags != XEN_X86_EMU_LAPIC) {
+		/* HVM needs hvmloader and QEMU as its device model. */
 		g_set_error(err, HV_ERROR, ENOSYS,
-			    _("building PVH and HVM domains on Xen is not supported "
-			      "by xvm yet; use a PV guest (<type>xen</type>)"));
+			    _("building HVM domains on Xen is not supported by xvm yet; "
+			      "use a PV or PVH guest"));
 		return false;
 	}
 	if (!cfg->kernel) {
-		g_set_error(err, HV_ERROR, EINVAL, _("a PV domain needs a kernel"));
+		g_set_error(err, HV_ERROR, EINVAL, _("a PV or PVH domain needs a kernel"));
 		return false;
 	}
 	if (!check_image(cfg->kernel, _("kernel"), err) ||
 	    (cfg->ramdisk && !check_image(cfg->ramdisk, _("ramdisk"), err)))
 		return false;
+	if (d.flags & XEN_DOMINF_hvm_guest)
+		return build_pvh(x, domid, &d, cfg, res, err);
 	return build_pv(x, domid, &d, cfg, res, err);
 }
 

@@ -91,7 +91,7 @@ struct simhv_create {
 	uint32_t type;              /* enum hv_domain_type */
 	uint32_t max_vcpus;
 	uint32_t ssidref;
-	uint32_t pad;
+	uint32_t tsc_mode;          /* enum hv_tsc_mode */
 };
 
 struct simhv_max_mem {

@@ -231,6 +231,7 @@ static void op_simple(struct request *r, uint32_t op)
 		c.type = (enum hv_domain_type)q.type;
 		c.max_vcpus = q.max_vcpus;
 		c.ssidref = q.ssidref;
+		c.tsc_mode = (enum hv_tsc_mode)q.tsc_mode;
 		if (!machine_create(m, &c, &w.domid, &err))
 			break;
 		{ reply_ok(r->rep, &w, sizeof(w)); return; }

@@ -172,6 +172,12 @@ bool machine_create(struct machine *m, const struct hv_create_config *cfg,
 		sim_set_error(err, EINVAL, _("unknown domain type %d"), (int)cfg->type);
 		return false;
 	}
+	/* The simulated vCPUs run no guest code: the mode is only checked,
+	 * as Xen's settscinfo checks it. */
+	if ((unsigned int)cfg->tsc_mode > HV_TSC_NATIVE) {
+		sim_set_error(err, EINVAL, _("unknown TSC mode %u"), (unsigned int)cfg->tsc_mode);
+		return false;
+	}
 	if (cfg->max_vcpus < 1 || cfg->max_vcpus > SIM_MAX_VCPUS) {
 		sim_set_error(err, EINVAL, _("a domain has 1 to %u vCPUs, not %u"),
 			      SIM_MAX_VCPUS, cfg->max_vcpus);

@@ -717,14 +717,12 @@ test_unsupported(void)
     g_assert_false(xvmDomainObjIsActive(qcow));
     g_assert_null(qcow->live_def);
     xvmDomainObjUnlock(qcow);
-    /* Timers the driver cannot set (xl tsc_mode, hpet = 0): refused, not
-     * ignored. */
+    /* Timers the driver cannot set (xl tsc_mode native_paravirt, gone
+     * from Xen; hpet = 0): refused, not ignored. */
     g_clear_error(&err);
     {
         static const struct { const char *os; const char *timer; const char *word; } cases[] = {
-            { "linux", "<timer name='tsc' present='yes' mode='native'/>", "'native'" },
             { "linux", "<timer name='tsc' mode='paravirt'/>", "'paravirt'" },
-            { "hvm", "<timer name='tsc' mode='emulate'/><timer name='hpet'/>", "'emulate'" },
             { "hvm", "<timer name='hpet' present='no'/>", "HPET" },
         };
 
@@ -748,6 +746,41 @@ test_unsupported(void)
     }
     g_assert_true(hv_domain_list(env.s.hv, &list, &n, NULL));
     g_assert_cmpuint(n, ==, 1);
+    g_clear_pointer(&list, g_free);
+    /* The TSC modes Xen has (xl tsc_mode native, always_emulate, default),
+     * on PV and PVH: the domain is created with the mode and runs. */
+    {
+        static const struct { const char *type; const char *timer; } ok_cases[] = {
+            { "<type>linux</type>", "<timer name='tsc' present='yes' mode='native'/>" },
+            { "<type>linux</type>", "<timer name='tsc' mode='emulate'/>" },
+            { "<type arch='x86_64' machine='xenpvh'>xenpvh</type>",
+              "<timer name='tsc' mode='native'/>" },
+            { "<type arch='x86_64' machine='xenpvh'>xenpvh</type>",
+              "<timer name='tsc' mode='auto'/>" },
+        };
+
+        for (gsize i = 0; i < G_N_ELEMENTS(ok_cases); i++) {
+            g_autofree char *name = g_strdup_printf("tsc%" G_GSIZE_FORMAT, i);
+            g_autofree char *xml = g_strdup_printf(
+                "<domain type='xen'><name>%s</name><memory unit='MiB'>64</memory>"
+                "<os>%s<kernel>%s</kernel></os>"
+                "<clock offset='utc'>%s</clock></domain>",
+                name, ok_cases[i].type, env.s.kernel, ok_cases[i].timer);
+            g_autoptr(xvmDomainObj) obj = lc_define_xml(&env, xml);
+            struct hv_dominfo info;
+
+            xvmDomainObjLock(obj);
+            g_assert_true(xvmDomainStart(env.drv, obj, 0, &err));
+            g_assert_no_error(err);
+            g_assert_true(hv_domain_getinfo(env.s.hv, (uint32_t)obj->domid, &info, NULL));
+            g_assert_cmpint(info.type, ==, i < 2 ? HV_DOMAIN_PV : HV_DOMAIN_PVH);
+            g_assert_true(xvmDomainDestroy(env.drv, obj, 0, &err));
+            g_assert_no_error(err);
+            xvmDomainObjUnlock(obj);
+            lc_expect_event(&env, name, EV_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+            lc_expect_event(&env, name, EV_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+        }
+    }
     lc_expect_no_event(&env, 200);
     lc_env_stop(&env);
 }

@@ -1,0 +1,135 @@
+#!/bin/sh
+# xvmd on real Xen builds a PVH guest (hv_xen's libxl__build_hvm for PVH:
+# HVM container, local APIC only, HAP, the PV console and xenstore over
+# HVM params): the tiny guest's kernel as <type machine='xenpvh'>xenpvh
+# with <timer name='tsc' mode='native'/> (QEMU's SVM gives no next-RIP:
+# an intercepted RDTSCP kills the guest, README "Guest types"); define +
+# start -> marker on its console; xl list shows it as a PVH domain;
+# dominfo and dumpxml agree with xl; destroy; undefine; nothing is left in
+# Xen or xenstore.
+. /xvm/lib.sh
+CON=/var/log/xen/console
+BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
+URI='xen:///system?socket=/run/xvm/virtxend-sock'
+g=xvm-pvh1
+
+v() { xvm_virsh "$URI" 120 "$@"; }
+xl_field() { xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'; }
+secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
+
+if [ ! -S /run/xvm/virtxend-sock ]; then
+  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"
+  xvm_finish
+fi
+case $(xl info | sed -n 's/^virt_caps *: *//p') in
+  *hvm*) ;;
+  *) xvm_fail "Xen offers no HVM container here (virt_caps: $(xl info | sed -n 's/^virt_caps *: *//p'))"
+     xvm_finish ;;
+esac
+
+XML=/tmp/$g.xml
+cat > "$XML" <<XML
+<domain type='xen'>
+  <name>$g</name>
+  <memory unit='KiB'>131072</memory>
+  <currentMemory unit='KiB'>131072</currentMemory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenpvh'>xenpvh</type>
+    <kernel>/xvm/guest/vmlinux.gz</kernel>
+    <initrd>/xvm/guest/initrd.gz</initrd>
+    <cmdline>console=hvc0 loglevel=4</cmdline>
+  </os>
+  <clock offset='utc'>
+    <timer name='tsc' mode='native'/>
+  </clock>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <console type='pty'><target type='xen' port='0'/></console>
+  </devices>
+</domain>
+XML
+vm_before=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
+if out=$(v define "$XML" 2>&1); then xvm_ok "virsh define (xenpvh)"; else
+  xvm_fail "virsh define: $out"; tail -n 20 /var/log/xen/xvmd.out; xvm_finish; fi
+uuid=$(v domuuid $g)
+
+LOG=$CON/guest-$g.log
+xvm_now; c0=$NOW
+if out=$(v start $g 2>&1); then
+  xvm_now; xvm_info "virsh start returned after $(secs $((NOW - c0)))s"
+else
+  xvm_fail "virsh start: $out"; tail -n 20 /var/log/xen/xvmd.out
+  xl dmesg 2>/dev/null | tail -n 15 | sed 's/^/  xl dmesg: /'
+  v undefine $g > /dev/null 2>&1; xvm_finish
+fi
+domid=$(xl domid $g 2>/dev/null)
+if xvm_wait_text "$LOG" XVM-GUEST-HELLO "$BOOT_WAIT"; then
+  xvm_now; xvm_ok "virsh start: marker after $(secs $((NOW - c0)))s: $MATCH"
+else
+  xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
+  [ -r "$LOG" ] && tail -n 25 "$LOG" | sed 's/^/  console: /'
+  xl list; xl dmesg 2>/dev/null | tail -n 15 | sed 's/^/  xl dmesg: /'
+  v destroy $g; v undefine $g; xvm_finish
+fi
+
+# ---- what Xen and virsh show -------------------------------------------------
+[ -n "$domid" ] && xvm_ok "xl knows $g as domain $domid" || xvm_fail "xl domid $g failed"
+flags=$(xl list -v $g 2>/dev/null | awk 'NR == 2')
+case $(xl_field $g 5) in
+  *r*|*b*) xvm_ok "xl list: running/blocked ($(xl_field $g 5))" ;;
+  *) xvm_fail "xl list state '$(xl_field $g 5)'" ;;
+esac
+xvm_info "xl list -v: $flags"
+row=$(v list | awk -v n=$g '$2 == n')
+case $row in
+  *"$domid"*"$g"*running*) xvm_ok "virsh list: $row" ;;
+  *) xvm_fail "virsh list: '$row' (want id $domid, running)" ;;
+esac
+info=$(v dominfo $g)
+field() { echo "$info" | sed -n "s/^$1: *//p"; }
+[ "$(field Id)" = "$domid" ] && xvm_ok "dominfo Id $domid" || xvm_fail "dominfo Id '$(field Id)' != $domid"
+[ "$(field 'CPU(s)')" = 1 ] && xvm_ok "dominfo 1 vCPU" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
+[ "$(field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
+  xvm_fail "dominfo Max memory '$(field 'Max memory')'"
+used=$(field 'Used memory'); used=${used% KiB}
+xl_mib=$(xl_field $g 3)
+if [ -n "$used" ] && [ -n "$xl_mib" ] && [ $((used / 1024 - xl_mib)) -ge -1 ] && \
+   [ $((used / 1024 - xl_mib)) -le 1 ]; then
+  xvm_ok "dominfo used memory $used KiB, xl list $xl_mib MiB"
+else
+  xvm_fail "dominfo Used memory '$used' KiB, xl list '$xl_mib' MiB"
+fi
+xml=$(v dumpxml $g)
+case $xml in *"<domain type='xen' id='$domid'>"*) xvm_ok "dumpxml id='$domid'" ;;
+  *) xvm_fail "dumpxml has no id='$domid': $(echo "$xml" | head -n 1)" ;; esac
+case $xml in *"machine='xenpvh'>xenpvh</type>"*) xvm_ok "dumpxml os type xenpvh" ;;
+  *) xvm_fail "dumpxml os type: $(echo "$xml" | grep '<type')" ;; esac
+case $xml in *"<timer name='tsc' mode='native'/>"*) xvm_ok "dumpxml tsc timer native" ;;
+  *) xvm_fail "dumpxml timer: $(echo "$xml" | grep -A2 '<clock')" ;; esac
+[ "$(xenstore-read /local/domain/$domid/name 2>/dev/null)" = $g ] &&
+  xvm_ok "xenstore /local/domain/$domid/name" || xvm_fail "/local/domain/$domid/name"
+# The guest reached xenstore over its ring (HVM_PARAM_STORE_PFN/EVTCHN and
+# INTRODUCE): its kernel announces control/feature-* at boot.
+fs=$(xenstore-list /local/domain/$domid/control 2>/dev/null | tr '\n' ' ')
+case $fs in *feature-*) xvm_ok "the guest wrote control/: $fs" ;;
+  *) xvm_fail "no guest feature-* under /local/domain/$domid/control: '$fs'" ;; esac
+
+# ---- destroy, undefine, nothing left ----------------------------------------
+if out=$(v destroy $g 2>&1); then xvm_ok "virsh destroy"; else xvm_fail "virsh destroy: $out"; fi
+r=$(v domstate --reason $g)
+[ "$r" = "shut off (destroyed)" ] && xvm_ok "after destroy: $r" || xvm_fail "after destroy: '$r'"
+xl domid $g > /dev/null 2>&1 && xvm_fail "xl still lists $g after destroy" || xvm_ok "gone from xl"
+if out=$(v undefine $g 2>&1); then xvm_ok "virsh undefine"; else xvm_fail "virsh undefine: $out"; fi
+v list --all --name | grep -qx $g && xvm_fail "$g still listed after undefine" ||
+  xvm_ok "not listed after undefine"
+n=$(xl list | grep -vc '^Name ')
+[ "$n" = 1 ] && xvm_ok "xl list: only Domain-0" || { xvm_fail "leftover domains:"; xl list; }
+doms=$(xenstore-list /local/domain 2>&1 | tr '\n' ' ')
+[ "$doms" = "0 " ] && xvm_ok "/local/domain: only 0" || xvm_fail "/local/domain holds: $doms"
+vm_after=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
+[ "$vm_after" = "$vm_before" ] && xvm_ok "/vm: nothing of $g" ||
+  xvm_fail "/vm before '$vm_before' after '$vm_after'"
+xvm_finish
