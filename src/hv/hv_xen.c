@@ -7,6 +7,9 @@
  *     keeps the last error libxenctrl/libxenguest reported, so a failed
  *     call's GError carries Xen's own words as well as errno;
  *   - Xen's ESRCH (no such domain) is hv.h's ENOENT;
+ *   - a guest in an HVM container (PVH) has HVM_MAXMEM_SLACK_KIB above
+ *     the maximum asked for, for the builder's special pages; its
+ *     hv_dominfo.max_pages is the maximum asked for;
  *   - the VIRQ_DOM_EXC descriptor is the event channel when this process
  *     could bind the VIRQ; a global VIRQ has one binding per domain and
  *     dom0's xenstored holds it, so otherwise it is a watch on
@@ -341,7 +344,12 @@ static void info_from_xen(const xc_domaininfo_t *d, struct hv_dominfo *info)
 	info->shutdown_reason = (d->flags >> XEN_DOMINF_shutdownshift) &
 				XEN_DOMINF_shutdownmask;
 	info->tot_pages = d->tot_pages;
+	/* The ceiling xen_set_max_mem() was asked for: a guest HVM
+	 * container's slack is the builder's, not the guest's. */
 	info->max_pages = d->max_pages;
+	if (d->domain != 0 && (d->flags & XEN_DOMINF_hvm_guest) &&
+	    info->max_pages >= HVM_MAXMEM_SLACK_KIB / (HV_PAGE_SIZE / 1024))
+		info->max_pages -= HVM_MAXMEM_SLACK_KIB / (HV_PAGE_SIZE / 1024);
 	info->cpu_time_ns = d->cpu_time;
 	info->nr_online_vcpus = d->nr_online_vcpus;
 	info->max_vcpu_id = d->max_vcpu_id;
