@@ -72,6 +72,68 @@ xvm_show_lines() {
   done < "$1"
 }
 
+# xvm_count_lines FILE TEXT: N, the number of lines of FILE holding TEXT;
+# MATCH, the last of them (builtins only).
+xvm_count_lines() {
+  N=0
+  [ -r "$1" ] || return 0
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    # shellcheck disable=SC2034  # MATCH is for the caller
+    case $_l in *"$2"*) N=$((N + 1)); MATCH=$_l ;; esac
+  done < "$1"
+}
+
+# xvm_wait_count FILE TEXT MIN SECONDS: until FILE has MIN lines holding
+# TEXT (N and MATCH as xvm_count_lines).
+xvm_wait_count() {
+  xvm_now; _e=$((NOW + $4 * 100))
+  while :; do
+    xvm_count_lines "$1" "$2"
+    [ "$N" -ge "$3" ] && return 0
+    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
+    sleep 0.25
+  done
+}
+
+# ---- tests driving xvmd through virsh ----
+
+XVM_URI='xen:///system?socket=/run/xvm/virtxend-sock'
+
+# Ends the test as failed unless xvmd listens (see XVMD in /xvm/xen.env).
+xvm_require_xvmd() {
+  [ -S /run/xvm/virtxend-sock ] && return 0
+  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"
+  xvm_finish
+}
+
+# xvm_guest_xml NAME CMDLINE [DEVICES]: prints the libvirt twin of
+# guest/tiny.cfg (PV, 128 MiB, 1 vCPU, a console); CMDLINE ends its
+# kernel command line (xvm.guest=MODE ...), DEVICES (XML) come before
+# the console in <devices>.
+xvm_guest_xml() {
+  cat <<XML
+<domain type='xen'>
+  <name>$1</name>
+  <memory unit='KiB'>131072</memory>
+  <currentMemory unit='KiB'>131072</currentMemory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='xenpv'>xen</type>
+    <kernel>/xvm/guest/vmlinux.gz</kernel>
+    <initrd>/xvm/guest/initrd.gz</initrd>
+    <cmdline>console=hvc0 loglevel=4${2:+ $2}</cmdline>
+  </os>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+${3:+$3
+}    <console type='pty'><target type='xen' port='0'/></console>
+  </devices>
+</domain>
+XML
+}
+
 # Ends a test: exit status 0 only when no check failed.
 xvm_finish() {
   if [ "$XVM_FAILS" -eq 0 ]; then exit 0; fi

@@ -11,35 +11,11 @@
 CFG=/xvm/guest/tiny.cfg
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-v1
 
-v() { xvm_virsh "$URI" 120 "$@"; }
+v() { xvm_virsh "$XVM_URI" 120 "$@"; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"
-  xvm_finish
-fi
-
-# count FILE TEXT: sets N to the number of lines of FILE holding TEXT.
-count() {
-  N=0
-  [ -r "$1" ] || return 0
-  while IFS= read -r _l || [ -n "$_l" ]; do
-    case $_l in *"$2"*) N=$((N + 1)) ;; esac
-  done < "$1"
-}
-
-# wait_count FILE TEXT MIN SECONDS: until FILE holds TEXT on MIN lines.
-wait_count() {
-  xvm_now; _e=$((NOW + $4 * 100))
-  while :; do
-    count "$1" "$2"
-    [ "$N" -ge "$3" ] && return 0
-    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
-    sleep 0.25
-  done
-}
+xvm_require_xvmd
 
 # xl_field NAME COLUMN: a column of NAME's row in xl list (2 id, 3 MiB,
 # 4 vCPUs, 5 state, 6 seconds).
@@ -80,26 +56,7 @@ else
 fi
 
 XML=/tmp/$g.xml
-cat > "$XML" <<XML
-<domain type='xen'>
-  <name>$g</name>
-  <memory unit='KiB'>131072</memory>
-  <currentMemory unit='KiB'>131072</currentMemory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-XML
+xvm_guest_xml $g "" > "$XML"
 vm_before=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
 if out=$(v define "$XML" 2>&1); then xvm_ok "virsh define"; else
   xvm_fail "virsh define: $out"; tail -n 20 /var/log/xen/xvmd.out; xvm_finish; fi
@@ -112,7 +69,7 @@ OUT=/tmp/$g.start.out
 # (their fork and exec took ~0.2 s in this dom0), so that both figures
 # time the same thing. A client killed by a signal runs once more (v).
 xvm_now; c0=$NOW
-virsh -q -c "$URI" start $g > "$OUT" 2>&1; rc=$?
+virsh -q -c "$XVM_URI" start $g > "$OUT" 2>&1; rc=$?
 if [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ]; then
   xvm_info "virsh start died (status $rc); once more"
   v start $g > "$OUT" 2>&1; rc=$?
@@ -238,11 +195,11 @@ else
   xvm_fail "still '$ST' 120 s after virsh shutdown"
 fi
 # The domain dies right after: its last words may not reach the log.
-wait_count "$LOG" XVM-GUEST-POWEROFF 1 2 && xvm_info "the guest's /sbin/poweroff ran"
+xvm_wait_count "$LOG" XVM-GUEST-POWEROFF 1 2 && xvm_info "the guest's /sbin/poweroff ran"
 xl domid $g > /dev/null 2>&1 && xvm_fail "xl still lists $g" || xvm_ok "gone from xl"
 
 # ---- 5. start again, destroy, undefine -------------------------------------
-if out=$(v start $g 2>&1) && wait_count "$LOG" XVM-GUEST-HELLO 2 "$BOOT_WAIT"; then
+if out=$(v start $g 2>&1) && xvm_wait_count "$LOG" XVM-GUEST-HELLO 2 "$BOOT_WAIT"; then
   domid2=$(xl domid $g 2>/dev/null)
   [ -n "$domid2" ] && [ "$domid2" != "$domid" ] && xvm_ok "started again as domain $domid2" ||
     xvm_fail "second start: domid '$domid2' (first $domid)"

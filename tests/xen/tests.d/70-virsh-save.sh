@@ -6,17 +6,13 @@
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-save
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.save
 
-v() { xvm_virsh "$URI" 180 "$@"; }
+v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"
-  xvm_finish
-fi
+xvm_require_xvmd
 
 # last_tick: sets TICK to the highest XVM-GUEST-TICK in the console log.
 last_tick() {
@@ -41,21 +37,7 @@ wait_tick() {
   done
 }
 
-cat > /tmp/$g.xml <<XML
-<domain type='xen'>
-  <name>$g</name>
-  <memory unit='KiB'>131072</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4 xvm.guest=ticker</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices><console type='pty'><target type='xen' port='0'/></console></devices>
-</domain>
-XML
+xvm_guest_xml $g xvm.guest=ticker > /tmp/$g.xml
 v define /tmp/$g.xml > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
 if ! v start $g > /dev/null || ! wait_tick 3 "$BOOT_WAIT"; then
   xvm_fail "start: no XVM-GUEST-TICK 3 within ${BOOT_WAIT}s"

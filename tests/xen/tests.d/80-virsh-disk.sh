@@ -7,34 +7,15 @@
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-disk
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.img
 SIZE=$((48 * 1024 * 1024))
 
-v() { xvm_virsh "$URI" 180 "$@"; }
+v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"
-  xvm_finish
-fi
+xvm_require_xvmd
 
-# wait_n TEXT MIN SECONDS: until the console has MIN lines holding TEXT.
-wait_n() {
-  xvm_now; _e=$((NOW + $3 * 100))
-  while :; do
-    N=0
-    if [ -r "$LOG" ]; then
-      while IFS= read -r _l || [ -n "$_l" ]; do
-        case $_l in *"$1"*) N=$((N + 1)); MATCH=$_l ;; esac
-      done < "$LOG"
-    fi
-    [ "$N" -ge "$2" ] && return 0
-    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
-    sleep 0.5
-  done
-}
 
 # loops: sets LOOPS to the number of loop devices bound to IMG (sysfs,
 # builtins only: no process to fault, README pitfall 16).
@@ -49,27 +30,10 @@ loops() {
 mkdir -p /var/lib/xvm
 rm -f "$IMG"
 dd if=/dev/zero of="$IMG" bs=1M count=0 seek=48 2> /dev/null
-cat > /tmp/$g.xml <<XML
-<domain type='xen'>
-  <name>$g</name>
-  <memory unit='KiB'>131072</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4 xvm.guest=disk</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <disk type='file' device='disk'>
+xvm_guest_xml $g xvm.guest=disk "    <disk type='file' device='disk'>
       <source file='$IMG'/>
       <target dev='xvda' bus='xen'/>
-    </disk>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-XML
+    </disk>" > /tmp/$g.xml
 v define /tmp/$g.xml > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
 if ! out=$(v start $g 2>&1); then
   xvm_fail "virsh start: $out"; tail -n 15 /var/log/xen/xvmd.out
@@ -81,7 +45,7 @@ xvm_info "backend: physical-device $(xenstore-read $be/physical-device 2>&1)" \
   "path $(xenstore-read $be/physical-device-path 2>&1) hotplug-status $(xenstore-read $be/hotplug-status 2>&1)"
 loops
 [ "$LOOPS" = 1 ] && xvm_ok "one loop device on $IMG" || xvm_fail "loop devices on $IMG: $LOOPS"
-if wait_n "XVM-GUEST-DISK xvda" 1 "$BOOT_WAIT"; then
+if xvm_wait_count "$LOG" "XVM-GUEST-DISK xvda" 1 "$BOOT_WAIT"; then
   case $MATCH in
     *"XVM-GUEST-DISK xvda $SIZE"*) xvm_ok "the guest sees /dev/xvda of $SIZE bytes" ;;
     *) xvm_fail "the guest says: $MATCH (want $SIZE)" ;;
@@ -96,9 +60,9 @@ v domblklist $g | grep -q "xvda *$IMG" && xvm_ok "domblklist: xvda $IMG" ||
 
 # Live detach and attach again, when xvmd serves them.
 if out=$(v detach-disk $g xvda --live 2>&1); then
-  if wait_n "XVM-GUEST-DISK xvda gone" 1 120; then xvm_ok "detached: the guest lost xvda"; else
+  if xvm_wait_count "$LOG" "XVM-GUEST-DISK xvda gone" 1 120; then xvm_ok "detached: the guest lost xvda"; else
     xvm_fail "detach-disk: the guest still has xvda"; fi
-  if out=$(v attach-disk $g "$IMG" xvda --live 2>&1) && wait_n "XVM-GUEST-DISK xvda $SIZE" 2 120; then
+  if out=$(v attach-disk $g "$IMG" xvda --live 2>&1) && xvm_wait_count "$LOG" "XVM-GUEST-DISK xvda $SIZE" 2 120; then
     xvm_ok "attached again: the guest sees xvda of $SIZE bytes"
   else
     xvm_fail "attach-disk: $out; $(tail -n 2 "$LOG" | tr '\n' ';')"

@@ -9,7 +9,6 @@
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-net
 bad=xvm-net-nobridge
 LOG=$CON/guest-$g.log
@@ -17,28 +16,10 @@ BR=xenbr0
 DOM0_IP=10.99.0.1
 MAC=00:16:3e:00:85:01
 
-v() { xvm_virsh "$URI" 180 "$@"; }
+v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"
-  xvm_finish
-fi
+xvm_require_xvmd
 
-# wait_n TEXT MIN SECONDS: until the console has MIN lines holding TEXT.
-wait_n() {
-  xvm_now; _e=$((NOW + $3 * 100))
-  while :; do
-    N=0
-    if [ -r "$LOG" ]; then
-      while IFS= read -r _l || [ -n "$_l" ]; do
-        case $_l in *"$1"*) N=$((N + 1)); MATCH=$_l ;; esac
-      done < "$LOG"
-    fi
-    [ "$N" -ge "$2" ] && return 0
-    xvm_now; [ "$NOW" -ge "$_e" ] && return 1
-    sleep 0.5
-  done
-}
 
 # ports: PORTS = the bridge's ports, VIFS = every vif* interface (sysfs,
 # builtins only: README pitfall 16).
@@ -56,29 +37,13 @@ wait_ports() {
   [ "$PORTS" = "$1" ]
 }
 
-# domxml NAME BRIDGE: a tiny PV guest with one interface on BRIDGE.
+# domxml NAME BRIDGE: the tiny PV guest with one interface on BRIDGE.
 domxml() {
-  cat <<XML
-<domain type='xen'>
-  <name>$1</name>
-  <memory unit='KiB'>131072</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4 xvm.guest=net xvm.ip=10.99.0.2/24 xvm.peer=$DOM0_IP</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <interface type='bridge'>
+  xvm_guest_xml "$1" "xvm.guest=net xvm.ip=10.99.0.2/24 xvm.peer=$DOM0_IP" \
+"    <interface type='bridge'>
       <source bridge='$2'/>
       <mac address='$MAC'/>
-    </interface>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-XML
+    </interface>"
 }
 
 # dom0's side of the guests' network: a bridge with an address.
@@ -124,7 +89,7 @@ hs=$(xenstore-read $be/hotplug-status 2>&1)
 [ "$hs" = connected ] && xvm_ok "$be/hotplug-status connected" || xvm_fail "hotplug-status: $hs"
 ports
 [ "$PORTS" = " $vif" ] && xvm_ok "$vif is the port of $BR" || xvm_fail "ports of $BR:$PORTS (want $vif)"
-if wait_n "XVM-GUEST-NET ping $DOM0_IP" 1 "$BOOT_WAIT"; then
+if xvm_wait_count "$LOG" "XVM-GUEST-NET ping $DOM0_IP" 1 "$BOOT_WAIT"; then
   case $MATCH in
     *"ping $DOM0_IP ok"*) xvm_ok "the guest pings dom0 over $vif" ;;
     *) xvm_fail "the guest says: $MATCH" ;;
@@ -144,7 +109,7 @@ esac
 
 # 3. Live detach and attach again, when xvmd serves them.
 if out=$(v detach-interface $g bridge --mac $MAC --live 2>&1); then
-  wait_n "XVM-GUEST-NET eth0 gone" 1 120 && xvm_ok "detached: the guest lost eth0" ||
+  xvm_wait_count "$LOG" "XVM-GUEST-NET eth0 gone" 1 120 && xvm_ok "detached: the guest lost eth0" ||
     xvm_fail "detach-interface: the guest still has eth0"
   wait_ports "" 20 && xvm_ok "detached: $BR has no port" || xvm_fail "detached: ports of $BR:$PORTS"
   xenstore-exists $be 2> /dev/null && xvm_fail "detached: $be left" || xvm_ok "detached: backend removed"
@@ -160,7 +125,7 @@ if out=$(v detach-interface $g bridge --mac $MAC --live 2>&1); then
     [ -z "$left" ] && xvm_ok "failed attach: no backend left" || xvm_fail "failed attach left: $left"
   fi
   if out=$(v attach-interface $g bridge $BR --mac $MAC --live 2>&1) &&
-     wait_n "XVM-GUEST-NET ping $DOM0_IP ok" 2 180; then
+     xvm_wait_count "$LOG" "XVM-GUEST-NET ping $DOM0_IP ok" 2 180; then
     xvm_ok "attached again: the guest pings dom0"
   else
     xvm_fail "attach-interface: $out; $(tail -n 2 "$LOG" | tr '\n' ';')"

@@ -7,44 +7,23 @@
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-stats
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.img
 
 # A client killed by a signal is run once more (README, pitfall 16).
-v() { xvm_virsh "$URI" 180 "$@"; }
+v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 # field NAME: the value of counter NAME in "DEV NAME VALUE" lines on stdin.
 field() { while read -r _d _n _v; do [ "$_n" = "$1" ] && echo "$_v"; done; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock)"
-  xvm_finish
-fi
+xvm_require_xvmd
 mkdir -p /var/lib/xvm
 rm -f "$IMG"
 dd if=/dev/zero of="$IMG" bs=1M count=0 seek=16 2> /dev/null
-cat > /tmp/$g.xml <<XML
-<domain type='xen'>
-  <name>$g</name>
-  <memory unit='KiB'>131072</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4 xvm.guest=disk</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <disk type='file' device='disk'>
+xvm_guest_xml $g xvm.guest=disk "    <disk type='file' device='disk'>
       <source file='$IMG'/>
       <target dev='xvda' bus='xen'/>
-    </disk>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-XML
+    </disk>" > /tmp/$g.xml
 v define /tmp/$g.xml > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
 if ! out=$(v start $g 2>&1); then
   xvm_fail "virsh start: $out"; tail -n 15 /var/log/xen/xvmd.out
