@@ -34,6 +34,7 @@
 #include <xen/sched.h>
 
 #include "hv_backend.h"
+#include "hv_xen_acpi.h"
 
 #define PRIVCMD "/dev/xen/privcmd"
 /* libxl's default event channel limit (b_info->event_channels). */
@@ -538,14 +539,26 @@ out:
 }
 
 /* libxl's domain_construct_memmap for PVH without a device model: RAM
- * from 0 to lowmem_end, the special pages reserved, RAM above 4 GiB.
- * Xen answers the guest's XENMEM_memory_map with it and the builder
- * copies it into the PVH start info. */
-static unsigned int pvh_memmap(const struct xc_dom_image *dom, struct e820entry e820[3])
+ * from 0 to lowmem_end, the ACPI modules as ACPI NVS, the special pages
+ * reserved, RAM above 4 GiB. Xen answers the guest's XENMEM_memory_map
+ * with it and the builder copies it into the PVH start info. */
+#define PVH_E820_MAX (3 + MAX_ACPI_MODULES)
+static unsigned int pvh_memmap(const struct xc_dom_image *dom,
+			       struct e820entry e820[PVH_E820_MAX])
 {
 	unsigned int n = 0;
 
 	e820[n++] = (struct e820entry){ .addr = 0, .size = dom->lowmem_end, .type = E820_RAM };
+	for (unsigned int i = 0; i < MAX_ACPI_MODULES; i++) {
+		const struct xc_hvm_firmware_module *m = &dom->acpi_modules[i];
+		uint64_t in_page = m->guest_addr_out & (XC_PAGE_SIZE - 1);
+
+		if (m->length)
+			e820[n++] = (struct e820entry){
+				.addr = m->guest_addr_out - in_page,
+				.size = m->length + in_page, .type = E820_NVS,
+			};
+	}
 	e820[n++] = (struct e820entry){
 		.addr = (uint64_t)(X86_HVM_END_SPECIAL_REGION - X86_HVM_NR_SPECIAL_PAGES)
 			<< XC_PAGE_SHIFT,
@@ -559,9 +572,9 @@ static unsigned int pvh_memmap(const struct xc_dom_image *dom, struct e820entry 
 	return n;
 }
 
-/* libxl__build_hvm for a PVH guest (no device model, no firmware, no
- * ACPI tables: a kernel that finds no RSDP runs on one vCPU's local
- * APIC and Xen's event channels). All memory is populated now. The
+/* libxl__build_hvm for a PVH guest (no device model, no firmware; ACPI
+ * tables as libxl's libacpi makes them for PVH, so that the guest finds
+ * its vCPUs). All memory is populated now. The
  * xenstore and console pages are guest frames given through HVM
  * params; the guest's PV console and xenstore work as a PV guest's. */
 static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
@@ -569,7 +582,9 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 		      GError **err)
 {
 	struct xc_dom_image *dom;
-	struct e820entry e820[3];
+	struct e820entry e820[PVH_E820_MAX];
+	g_autoptr(GByteArray) rsdp = NULL;
+	g_autoptr(GByteArray) acpi = NULL;
 	uint64_t mem_mb = cfg->memory_kib / 1024, mem = mem_mb << 20, store = 0, console = 0;
 	/* libxl_get_required_shadow_memory: 256 KiB per vCPU and 2 KiB per
 	 * MiB of RAM, times 4 (KiB) */
@@ -582,6 +597,16 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 			    domid, cfg->memory_kib);
 		return false;
 	}
+	/* The tables and RSDP must stay below the special pages and the
+	 * local APIC (the MMIO hole's start is where they begin). */
+	if (d->max_vcpu_id + 1 > PVH_ACPI_MAX_VCPUS) {
+		g_set_error(err, HV_ERROR, EINVAL,
+			    _("a PVH domain has at most %u vCPUs, not %u"),
+			    PVH_ACPI_MAX_VCPUS, d->max_vcpu_id + 1);
+		return false;
+	}
+	G_STATIC_ASSERT(PVH_ACPI_RSDP >= PVH_MMIO_START);
+	hv_pvh_acpi_build(d->max_vcpu_id + 1, &rsdp, &acpi);
 	if (!apply_cpuid(x, domid, true, err))
 		return false;
 	if (xc_set_paging_mempool_size(x->xch, domid, pool_kib * 1024)) {
@@ -630,6 +655,14 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	     _("the kernel is not one Xen can boot as PVH (no XEN_ELFNOTE_PHYS32_ENTRY)"));
 	STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), _("cannot lay out the guest's memory"));
 	STEP(xc_dom_boot_mem_init(dom), _("cannot populate the guest's memory"));
+	/* libxl__dom_load_acpi: module 0 is the RSDP (the start info's
+	 * rsdp_paddr); the builder populates their pages and copies them. */
+	dom->acpi_modules[0] = (struct xc_hvm_firmware_module){
+		.data = rsdp->data, .length = rsdp->len, .guest_addr_out = PVH_ACPI_RSDP,
+	};
+	dom->acpi_modules[1] = (struct xc_hvm_firmware_module){
+		.data = acpi->data, .length = acpi->len, .guest_addr_out = PVH_ACPI_TABLES,
+	};
 	dom->e820_entries = pvh_memmap(dom, e820);
 	dom->e820 = e820;
 	STEP(xc_domain_set_memory_map(x->xch, domid, e820, dom->e820_entries),
@@ -653,6 +686,7 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	ok = true;
 out:
 	dom->e820 = NULL;               /* ours, on the stack */
+	memset(dom->acpi_modules, 0, sizeof(dom->acpi_modules));   /* ours too */
 	xc_dom_release(dom);
 	return ok;
 }

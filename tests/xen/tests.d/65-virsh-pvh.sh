@@ -3,8 +3,9 @@
 # HVM container, local APIC only, HAP, the PV console and xenstore over
 # HVM params): the tiny guest's kernel as <type machine='xenpvh'>xenpvh
 # with <timer name='tsc' mode='native'/> (QEMU's SVM gives no next-RIP:
-# an intercepted RDTSCP kills the guest, README "Guest types"); define +
-# start -> marker on its console; xl list shows it as a PVH domain;
+# an intercepted RDTSCP kills the guest, README "Guest types") and 2
+# vCPUs; define + start -> marker on its console; the guest brought its
+# second vCPU up (it found it in the MADT of hv_xen's ACPI tables);
 # dominfo and dumpxml agree with xl; destroy; undefine; nothing is left in
 # Xen or xenstore.
 . /xvm/lib.sh
@@ -33,7 +34,7 @@ cat > "$XML" <<XML
   <name>$g</name>
   <memory unit='KiB'>131072</memory>
   <currentMemory unit='KiB'>131072</currentMemory>
-  <vcpu>1</vcpu>
+  <vcpu>2</vcpu>
   <os>
     <type arch='x86_64' machine='xenpvh'>xenpvh</type>
     <kernel>/xvm/guest/vmlinux.gz</kernel>
@@ -83,6 +84,19 @@ case $(xl_field $g 5) in
   *) xvm_fail "xl list state '$(xl_field $g 5)'" ;;
 esac
 xvm_info "xl list -v: $flags"
+# Both vCPUs online: Linux found vCPU 1 in the MADT and started it (an
+# offline vCPU is 'p' in xl vcpu-list's state column).
+xvm_now; _e=$((NOW + 3000))
+while :; do
+  st1=$(xl vcpu-list $g 2>/dev/null | awk 'NR == 3 { print $5 }')
+  case $st1 in ''|*p*) ;; *) break ;; esac
+  xvm_now; [ "$NOW" -ge "$_e" ] && break
+  sleep 0.5
+done
+case $st1 in
+  ''|*p*) xvm_fail "vCPU 1 is not online: $(xl vcpu-list $g 2>&1 | tr '\n' ';')" ;;
+  *) xvm_ok "vCPU 1 online (xl vcpu-list state $st1)" ;;
+esac
 row=$(v list | awk -v n=$g '$2 == n')
 case $row in
   *"$domid"*"$g"*running*) xvm_ok "virsh list: $row" ;;
@@ -91,7 +105,7 @@ esac
 info=$(v dominfo $g)
 field() { echo "$info" | sed -n "s/^$1: *//p"; }
 [ "$(field Id)" = "$domid" ] && xvm_ok "dominfo Id $domid" || xvm_fail "dominfo Id '$(field Id)' != $domid"
-[ "$(field 'CPU(s)')" = 1 ] && xvm_ok "dominfo 1 vCPU" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
+[ "$(field 'CPU(s)')" = 2 ] && xvm_ok "dominfo 2 vCPUs" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
 [ "$(field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
   xvm_fail "dominfo Max memory '$(field 'Max memory')'"
 used=$(field 'Used memory'); used=${used% KiB}
