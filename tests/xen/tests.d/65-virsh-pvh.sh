@@ -11,23 +11,21 @@
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-URI='xen:///system?socket=/run/xvm/virtxend-sock'
 g=xvm-pvh1
 
-v() { xvm_virsh "$URI" 120 "$@"; }
+v() { xvm_virsh "$XVM_URI" 120 "$@"; }
 xl_field() { xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'; }
 secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
 
-if [ ! -S /run/xvm/virtxend-sock ]; then
-  xvm_fail "xvmd is not running (no /run/xvm/virtxend-sock): see XVMD in /xvm/xen.env"
-  xvm_finish
-fi
+xvm_require_xvmd
 case $(xl info | sed -n 's/^virt_caps *: *//p') in
   *hvm*) ;;
   *) xvm_fail "Xen offers no HVM container here (virt_caps: $(xl info | sed -n 's/^virt_caps *: *//p'))"
      xvm_finish ;;
 esac
 
+# xvm_guest_xml's PV twin of guest/tiny.cfg as PVH, with the TSC timer
+# and 2 vCPUs.
 XML=/tmp/$g.xml
 cat > "$XML" <<XML
 <domain type='xen'>
