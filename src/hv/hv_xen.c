@@ -477,6 +477,34 @@ static bool apply_cpuid(struct hv_xen *x, uint32_t domid, bool pae, GError **err
 	return true;
 }
 
+/* What both builders do first: the ring ports, then a builder image in
+ * `container` for domid with the command line, the ports and their
+ * domains, the vCPUs, no claim. NULL with *err on failure. */
+static struct xc_dom_image *dom_begin(struct hv_xen *x, uint32_t domid,
+				      const xc_domaininfo_t *d,
+				      const struct hv_build_config *cfg,
+				      struct hv_build_result *res,
+				      int container, GError **err)
+{
+	struct xc_dom_image *dom;
+
+	if (!alloc_ring_ports(x, domid, cfg->store_domid, cfg->console_domid, res, err))
+		return NULL;
+	dom = xc_dom_allocate(x->xch, cfg->cmdline ? cfg->cmdline : "", NULL);
+	if (!dom) {
+		xc_fail(x, err, _("cannot start building domain %u"), domid);
+		return NULL;
+	}
+	dom->container_type = container;
+	dom->console_evtchn = res->console_port;
+	dom->console_domid = cfg->console_domid;
+	dom->xenstore_evtchn = res->store_port;
+	dom->xenstore_domid = cfg->store_domid;
+	dom->claim_enabled = 0;
+	dom->max_vcpus = d->max_vcpu_id + 1;
+	return dom;
+}
+
 /* libxl__build_pv's sequence of xc_dom_* calls. */
 static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 		     const struct hv_build_config *cfg, struct hv_build_result *res,
@@ -499,22 +527,10 @@ static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 		xc_fail(x, err, _("cannot set the memory map limit of domain %u"), domid);
 		return false;
 	}
-	if (!alloc_ring_ports(x, domid, cfg->store_domid, cfg->console_domid, res, err))
+	dom = dom_begin(x, domid, d, cfg, res, XC_DOM_PV_CONTAINER, err);
+	if (!dom)
 		return false;
-
-	dom = xc_dom_allocate(x->xch, cfg->cmdline ? cfg->cmdline : "", NULL);
-	if (!dom) {
-		xc_fail(x, err, _("cannot start building domain %u"), domid);
-		return false;
-	}
-	dom->container_type = XC_DOM_PV_CONTAINER;
 	dom->flags = 0;
-	dom->console_evtchn = res->console_port;
-	dom->console_domid = cfg->console_domid;
-	dom->xenstore_evtchn = res->store_port;
-	dom->xenstore_domid = cfg->store_domid;
-	dom->claim_enabled = 0;
-	dom->max_vcpus = d->max_vcpu_id + 1;
 
 #define STEP(call, what) \
 	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
@@ -618,17 +634,10 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 		xc_fail(x, err, _("cannot set the timer mode of domain %u"), domid);
 		return false;
 	}
-	if (!alloc_ring_ports(x, domid, cfg->store_domid, cfg->console_domid, res, err))
+	dom = dom_begin(x, domid, d, cfg, res, XC_DOM_HVM_CONTAINER, err);
+	if (!dom)
 		return false;
-
-	dom = xc_dom_allocate(x->xch, cfg->cmdline ? cfg->cmdline : "", NULL);
-	if (!dom) {
-		xc_fail(x, err, _("cannot start building domain %u"), domid);
-		return false;
-	}
-	dom->container_type = XC_DOM_HVM_CONTAINER;
 	dom->target_pages = mem >> XC_PAGE_SHIFT;
-	dom->claim_enabled = 0;
 	dom->mmio_start = PVH_MMIO_START;
 	dom->mmio_size = GIB4 - PVH_MMIO_START;
 	dom->lowmem_end = mem;
@@ -639,11 +648,6 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	}
 	dom->vga_hole_size = 0;
 	dom->device_model = false;
-	dom->max_vcpus = d->max_vcpu_id + 1;
-	dom->console_evtchn = res->console_port;
-	dom->console_domid = cfg->console_domid;
-	dom->xenstore_evtchn = res->store_port;
-	dom->xenstore_domid = cfg->store_domid;
 
 #define STEP(call, what) \
 	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
