@@ -109,20 +109,31 @@ xvm_require_xvmd() {
 # xvm_guest_xml NAME CMDLINE [DEVICES]: prints the libvirt twin of
 # guest/tiny.cfg (PV, 128 MiB, 1 vCPU, a console); CMDLINE ends its
 # kernel command line (xvm.guest=MODE ...), DEVICES (XML) come before
-# the console in <devices>.
+# the console in <devices>. XVM_GUEST_VCPUS sets the vCPUs;
+# XVM_GUEST_PVH=1 makes it PVH, with the TSC native (Xen under QEMU TCG
+# kills a PVH guest at RDTSCP otherwise: README, guest types).
 xvm_guest_xml() {
+  _type="<type arch='x86_64' machine='xenpv'>xen</type>"
+  _clock=
+  if [ "${XVM_GUEST_PVH:-0}" = 1 ]; then
+    _type="<type arch='x86_64' machine='xenpvh'>xenpvh</type>"
+    _clock="
+  <clock offset='utc'>
+    <timer name='tsc' mode='native'/>
+  </clock>"
+  fi
   cat <<XML
 <domain type='xen'>
   <name>$1</name>
   <memory unit='KiB'>131072</memory>
   <currentMemory unit='KiB'>131072</currentMemory>
-  <vcpu>1</vcpu>
+  <vcpu>${XVM_GUEST_VCPUS:-1}</vcpu>
   <os>
-    <type arch='x86_64' machine='xenpv'>xen</type>
+    $_type
     <kernel>/xvm/guest/vmlinux.gz</kernel>
     <initrd>/xvm/guest/initrd.gz</initrd>
     <cmdline>console=hvc0 loglevel=4${2:+ $2}</cmdline>
-  </os>
+  </os>$_clock
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
   <on_crash>destroy</on_crash>
@@ -132,6 +143,45 @@ ${3:+$3
   </devices>
 </domain>
 XML
+}
+
+# xvm_xl_field NAME COLUMN: a column of NAME's row in xl list (2 id,
+# 3 MiB, 4 vCPUs, 5 state, 6 seconds).
+xvm_xl_field() {
+  xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
+}
+
+# xvm_secs CENTISECONDS: prints them as seconds (12.3).
+xvm_secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
+
+# xvm_dominfo_field NAME: a field of the last xvm_check_listed's dominfo.
+xvm_dominfo_field() { echo "$XVM_DOMINFO" | sed -n "s/^$1: *//p"; }
+
+# xvm_check_listed NAME DOMID VCPUS: virsh list and dominfo of a running
+# guest agree with Xen: the id, running, VCPUS vCPUs, 128 MiB max, and
+# used memory within 1 MiB of xl list's (tot_pages).
+xvm_check_listed() {
+  _row=$(xvm_virsh "$XVM_URI" 120 list | awk -v n="$1" '$2 == n')
+  case $_row in
+    *"$2"*"$1"*running*) xvm_ok "virsh list: $_row" ;;
+    *) xvm_fail "virsh list: '$_row' (want id $2, running)" ;;
+  esac
+  XVM_DOMINFO=$(xvm_virsh "$XVM_URI" 120 dominfo "$1")
+  [ "$(xvm_dominfo_field Id)" = "$2" ] && xvm_ok "dominfo Id $2" ||
+    xvm_fail "dominfo Id '$(xvm_dominfo_field Id)' != $2"
+  [ "$(xvm_dominfo_field 'CPU(s)')" = "$3" ] && xvm_ok "dominfo $3 vCPU(s)" ||
+    xvm_fail "dominfo CPU(s) '$(xvm_dominfo_field 'CPU(s)')' != $3"
+  [ "$(xvm_dominfo_field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
+    xvm_fail "dominfo Max memory '$(xvm_dominfo_field 'Max memory')'"
+  _used=$(xvm_dominfo_field 'Used memory'); _used=${_used% KiB}
+  _xl_mib=$(xvm_xl_field "$1" 3)
+  # Xen's tot_pages in MiB (xl) and KiB (virsh): within 1 MiB.
+  if [ -n "$_used" ] && [ -n "$_xl_mib" ] && [ $((_used / 1024 - _xl_mib)) -ge -1 ] && \
+     [ $((_used / 1024 - _xl_mib)) -le 1 ]; then
+    xvm_ok "dominfo used memory $_used KiB, xl list $_xl_mib MiB"
+  else
+    xvm_fail "dominfo Used memory '$_used' KiB, xl list '$_xl_mib' MiB"
+  fi
 }
 
 # Ends a test: exit status 0 only when no check failed.

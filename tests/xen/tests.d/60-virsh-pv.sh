@@ -17,12 +17,6 @@ v() { xvm_virsh "$XVM_URI" 120 "$@"; }
 
 xvm_require_xvmd
 
-# xl_field NAME COLUMN: a column of NAME's row in xl list (2 id, 3 MiB,
-# 4 vCPUs, 5 state, 6 seconds).
-xl_field() {
-  xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'
-}
-
 # wait_state NAME STATE SECONDS: until virsh domstate says STATE.
 wait_state() {
   xvm_now; _e=$((NOW + $3 * 100))
@@ -34,21 +28,19 @@ wait_state() {
   done
 }
 
-secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
-
 # ---- 1. xl create and virsh start of the same guest, timed ---------------
 # xl's time: 20-pv-guest's first guest (the same config, in this dom0),
 # else a guest of our own.
 if [ -r /run/xvm-xl-create-marker ]; then
   read -r t_xl < /run/xvm-xl-create-marker
-  xvm_info "xl create: marker after $(secs "$t_xl")s (20-pv-guest)"
+  xvm_info "xl create: marker after $(xvm_secs "$t_xl")s (20-pv-guest)"
 else
   gx=xvm-xl
   xvm_now; c0=$NOW
   if xl create "$CFG" "name=\"$gx\"" > /dev/null && \
      xvm_wait_text "$CON/guest-$gx.log" XVM-GUEST-HELLO "$BOOT_WAIT"; then
     xvm_now; t_xl=$((NOW - c0))
-    xvm_ok "xl create: marker after $(secs $t_xl)s"
+    xvm_ok "xl create: marker after $(xvm_secs $t_xl)s"
   else
     xvm_fail "xl create of $gx: no marker"
   fi
@@ -75,7 +67,7 @@ if [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ]; then
   v start $g > "$OUT" 2>&1; rc=$?
 fi
 if [ "$rc" -eq 0 ]; then
-  xvm_now; xvm_info "virsh start returned after $(secs $((NOW - c0)))s"
+  xvm_now; xvm_info "virsh start returned after $(xvm_secs $((NOW - c0)))s"
 else
   xvm_fail "virsh start: $(cat "$OUT")"; tail -n 20 /var/log/xen/xvmd.out
   v undefine $g > /dev/null 2>&1; xvm_finish
@@ -84,8 +76,8 @@ fi
 # unpause) as 20-pv-guest shows xl's.
 if xvm_wait_text "$LOG" XVM-GUEST-HELLO "$BOOT_WAIT"; then
   xvm_now; t_virsh=$((NOW - c0))
-  xvm_ok "virsh start: marker after $(secs $t_virsh)s: $MATCH"
-  [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(secs "$t_xl")s virsh=$(secs $t_virsh)s"
+  xvm_ok "virsh start: marker after $(xvm_secs $t_virsh)s: $MATCH"
+  [ -n "${t_xl:-}" ] && echo "XVM-TIMING create-to-marker xl=$(xvm_secs "$t_xl")s virsh=$(xvm_secs $t_virsh)s"
 else
   xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
   [ -r "$LOG" ] && tail -n 20 "$LOG" | sed 's/^/  console: /'
@@ -95,30 +87,11 @@ fi
 # ---- 2. what virsh shows is what Xen has -----------------------------------
 domid=$(xl domid $g 2>/dev/null)
 [ -n "$domid" ] && xvm_ok "xl knows $g as domain $domid" || xvm_fail "xl domid $g failed"
-row=$(v list | awk -v n=$g '$2 == n')
-case $row in
-  *"$domid"*"$g"*running*) xvm_ok "virsh list: $row" ;;
-  *) xvm_fail "virsh list: '$row' (want id $domid, running)" ;;
-esac
-info=$(v dominfo $g)
-field() { echo "$info" | sed -n "s/^$1: *//p"; }
-[ "$(field Id)" = "$domid" ] && xvm_ok "dominfo Id $domid" || xvm_fail "dominfo Id '$(field Id)' != $domid"
-[ "$(field 'CPU(s)')" = 1 ] && xvm_ok "dominfo 1 vCPU" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
-[ "$(field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
-  xvm_fail "dominfo Max memory '$(field 'Max memory')'"
-used=$(field 'Used memory'); used=${used% KiB}
-xl_mib=$(xl_field $g 3)
-# Xen's tot_pages in MiB (xl) and KiB (virsh): within 1 MiB.
-if [ -n "$used" ] && [ -n "$xl_mib" ] && [ $((used / 1024 - xl_mib)) -ge -1 ] && \
-   [ $((used / 1024 - xl_mib)) -le 1 ]; then
-  xvm_ok "dominfo used memory $used KiB, xl list $xl_mib MiB"
-else
-  xvm_fail "dominfo Used memory '$used' KiB, xl list '$xl_mib' MiB"
-fi
-cpu=$(field 'CPU time'); cpu=${cpu%s}
+xvm_check_listed $g "$domid" 1
+cpu=$(xvm_dominfo_field 'CPU time'); cpu=${cpu%s}
 case $cpu in
   ''|0.0|0) xvm_fail "dominfo CPU time '$cpu' (the guest has run)" ;;
-  *) xvm_ok "dominfo CPU time ${cpu}s (xl: $(xl_field $g 6)s)" ;;
+  *) xvm_ok "dominfo CPU time ${cpu}s (xl: $(xvm_xl_field $g 6)s)" ;;
 esac
 xml=$(v dumpxml $g)
 case $xml in *"<domain type='xen' id='$domid'>"*) xvm_ok "dumpxml id='$domid'" ;;
@@ -134,12 +107,12 @@ case $xml in *"<memory unit='KiB'>131072</memory>"*) xvm_ok "dumpxml memory" ;;
 
 # ---- 3. suspend / resume: Xen's pause --------------------------------------
 if v suspend $g > /dev/null; then
-  st=$(xl_field $g 5); v_st=$(v domstate $g)
+  st=$(xvm_xl_field $g 5); v_st=$(v domstate $g)
   case $st in *p*) xvm_ok "suspend: xl state $st, virsh $v_st" ;;
     *) xvm_fail "suspend: xl state '$st' is not paused (virsh: $v_st)" ;; esac
 else xvm_fail "virsh suspend"; fi
 if v resume $g > /dev/null; then
-  st=$(xl_field $g 5); v_st=$(v domstate $g)
+  st=$(xvm_xl_field $g 5); v_st=$(v domstate $g)
   case $st in *p*) xvm_fail "resume: xl state '$st' still paused" ;;
     *) [ "$v_st" = running ] && xvm_ok "resume: xl state $st, virsh $v_st" ||
          xvm_fail "resume: virsh says '$v_st'" ;; esac
@@ -149,7 +122,7 @@ else xvm_fail "virsh resume"; fi
 if out=$(v setmem $g 98304 --live 2>&1); then
   xvm_now; _e=$((NOW + 12000))
   while :; do
-    mib=$(xl_field $g 3)
+    mib=$(xvm_xl_field $g 3)
     [ -n "$mib" ] && [ "$mib" -le 97 ] && break
     xvm_now; [ "$NOW" -ge "$_e" ] && break
     sleep 1

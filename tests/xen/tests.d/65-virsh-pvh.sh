@@ -14,9 +14,6 @@ BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
 g=xvm-pvh1
 
 v() { xvm_virsh "$XVM_URI" 120 "$@"; }
-xl_field() { xl list "$1" 2>/dev/null | awk -v c="$2" 'NR == 2 { print $c }'; }
-secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
-
 xvm_require_xvmd
 case $(xl info | sed -n 's/^virt_caps *: *//p') in
   *hvm*) ;;
@@ -24,32 +21,9 @@ case $(xl info | sed -n 's/^virt_caps *: *//p') in
      xvm_finish ;;
 esac
 
-# xvm_guest_xml's PV twin of guest/tiny.cfg as PVH, with the TSC timer
-# and 2 vCPUs.
+# The PVH twin of guest/tiny.cfg with 2 vCPUs (vCPU 1 must come up).
 XML=/tmp/$g.xml
-cat > "$XML" <<XML
-<domain type='xen'>
-  <name>$g</name>
-  <memory unit='KiB'>131072</memory>
-  <currentMemory unit='KiB'>131072</currentMemory>
-  <vcpu>2</vcpu>
-  <os>
-    <type arch='x86_64' machine='xenpvh'>xenpvh</type>
-    <kernel>/xvm/guest/vmlinux.gz</kernel>
-    <initrd>/xvm/guest/initrd.gz</initrd>
-    <cmdline>console=hvc0 loglevel=4</cmdline>
-  </os>
-  <clock offset='utc'>
-    <timer name='tsc' mode='native'/>
-  </clock>
-  <on_poweroff>destroy</on_poweroff>
-  <on_reboot>restart</on_reboot>
-  <on_crash>destroy</on_crash>
-  <devices>
-    <console type='pty'><target type='xen' port='0'/></console>
-  </devices>
-</domain>
-XML
+XVM_GUEST_PVH=1 XVM_GUEST_VCPUS=2 xvm_guest_xml $g "" > "$XML"
 vm_before=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
 if out=$(v define "$XML" 2>&1); then xvm_ok "virsh define (xenpvh)"; else
   xvm_fail "virsh define: $out"; tail -n 20 /var/log/xen/xvmd.out; xvm_finish; fi
@@ -58,7 +32,7 @@ uuid=$(v domuuid $g)
 LOG=$CON/guest-$g.log
 xvm_now; c0=$NOW
 if out=$(v start $g 2>&1); then
-  xvm_now; xvm_info "virsh start returned after $(secs $((NOW - c0)))s"
+  xvm_now; xvm_info "virsh start returned after $(xvm_secs $((NOW - c0)))s"
 else
   xvm_fail "virsh start: $out"; tail -n 20 /var/log/xen/xvmd.out
   xl dmesg 2>/dev/null | tail -n 15 | sed 's/^/  xl dmesg: /'
@@ -66,7 +40,7 @@ else
 fi
 domid=$(xl domid $g 2>/dev/null)
 if xvm_wait_text "$LOG" XVM-GUEST-HELLO "$BOOT_WAIT"; then
-  xvm_now; xvm_ok "virsh start: marker after $(secs $((NOW - c0)))s: $MATCH"
+  xvm_now; xvm_ok "virsh start: marker after $(xvm_secs $((NOW - c0)))s: $MATCH"
 else
   xvm_fail "virsh start: no XVM-GUEST-HELLO in $LOG within ${BOOT_WAIT}s"
   [ -r "$LOG" ] && tail -n 25 "$LOG" | sed 's/^/  console: /'
@@ -77,9 +51,9 @@ fi
 # ---- what Xen and virsh show -------------------------------------------------
 [ -n "$domid" ] && xvm_ok "xl knows $g as domain $domid" || xvm_fail "xl domid $g failed"
 flags=$(xl list -v $g 2>/dev/null | awk 'NR == 2')
-case $(xl_field $g 5) in
-  *r*|*b*) xvm_ok "xl list: running/blocked ($(xl_field $g 5))" ;;
-  *) xvm_fail "xl list state '$(xl_field $g 5)'" ;;
+case $(xvm_xl_field $g 5) in
+  *r*|*b*) xvm_ok "xl list: running/blocked ($(xvm_xl_field $g 5))" ;;
+  *) xvm_fail "xl list state '$(xvm_xl_field $g 5)'" ;;
 esac
 xvm_info "xl list -v: $flags"
 # Both vCPUs online: Linux found vCPU 1 in the MADT and started it (an
@@ -95,25 +69,7 @@ case $st1 in
   ''|*p*) xvm_fail "vCPU 1 is not online: $(xl vcpu-list $g 2>&1 | tr '\n' ';')" ;;
   *) xvm_ok "vCPU 1 online (xl vcpu-list state $st1)" ;;
 esac
-row=$(v list | awk -v n=$g '$2 == n')
-case $row in
-  *"$domid"*"$g"*running*) xvm_ok "virsh list: $row" ;;
-  *) xvm_fail "virsh list: '$row' (want id $domid, running)" ;;
-esac
-info=$(v dominfo $g)
-field() { echo "$info" | sed -n "s/^$1: *//p"; }
-[ "$(field Id)" = "$domid" ] && xvm_ok "dominfo Id $domid" || xvm_fail "dominfo Id '$(field Id)' != $domid"
-[ "$(field 'CPU(s)')" = 2 ] && xvm_ok "dominfo 2 vCPUs" || xvm_fail "dominfo CPU(s) '$(field 'CPU(s)')'"
-[ "$(field 'Max memory')" = "131072 KiB" ] && xvm_ok "dominfo max memory 131072 KiB" ||
-  xvm_fail "dominfo Max memory '$(field 'Max memory')'"
-used=$(field 'Used memory'); used=${used% KiB}
-xl_mib=$(xl_field $g 3)
-if [ -n "$used" ] && [ -n "$xl_mib" ] && [ $((used / 1024 - xl_mib)) -ge -1 ] && \
-   [ $((used / 1024 - xl_mib)) -le 1 ]; then
-  xvm_ok "dominfo used memory $used KiB, xl list $xl_mib MiB"
-else
-  xvm_fail "dominfo Used memory '$used' KiB, xl list '$xl_mib' MiB"
-fi
+xvm_check_listed $g "$domid" 2
 xml=$(v dumpxml $g)
 case $xml in *"<domain type='xen' id='$domid'>"*) xvm_ok "dumpxml id='$domid'" ;;
   *) xvm_fail "dumpxml has no id='$domid': $(echo "$xml" | head -n 1)" ;; esac
