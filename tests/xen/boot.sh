@@ -176,15 +176,16 @@ echo "---- information ----"
 clean | grep -a '^XVM-INFO ' | sed 's/^XVM-INFO /  /'
 echo "---- tests ----"
 mapfile -t tests < <(clean | grep -a '^XVM-TEST ')
-npass=0 nfail=0
+npass=0 nfail=0 failed=
 for l in "${tests[@]}"; do
   set -- $l
   printf '  %-4s %s %s\n' "$3" "$2" "${*:4}"
-  if [ "$3" = PASS ]; then npass=$((npass + 1)); else nfail=$((nfail + 1)); fi
+  if [ "$3" = PASS ]; then npass=$((npass + 1)); else nfail=$((nfail + 1)); failed="$failed $2"; fi
 done
 # A test that started and never reported (dom0 died under it).
 for s in $(clean | sed -n 's/^XVM-TEST-START //p'); do
-  printf '%s\n' "${tests[@]}" | grep -q "^XVM-TEST $s " || { echo "  FAIL $s (started, never finished)"; nfail=$((nfail + 1)); }
+  printf '%s\n' "${tests[@]}" | grep -q "^XVM-TEST $s " || {
+    echo "  FAIL $s (started, never finished)"; nfail=$((nfail + 1)); failed="$failed $s"; }
 done
 result=$(clean | sed -n 's/^XVM-RESULT //p' | tail -n1)
 [ "$npass" -gt 1 ] || { echo "  (no test ran)"; ok=; }
@@ -193,11 +194,15 @@ result=$(clean | sed -n 's/^XVM-RESULT //p' | tail -n1)
 if [ -z "$ok" ]; then
   echo "---- last 40 lines of the serial log ----"
   clean | tail -n 40 | sed 's/^/  | /'
+  # Again after the log's tail, so that a view of the last lines (CI's)
+  # names what failed.
+  echo "---- failed:${failed:- none} ----"
+  clean | grep -aE '^(XVM-SETUP FAIL|XVM-CHECK FAIL|XVM-TEST .* FAIL)' | sed 's/^/  /'
 fi
 echo "======================================================="
 if [ -n "$ok" ]; then
   echo "XVM-TIER RESULT PASS ($npass passed, $(fmt_s "$T_END")s)"
   exit 0
 fi
-echo "XVM-TIER RESULT FAIL ($npass passed, $nfail failed, dom0 result '${result:-none}', $(fmt_s "$T_END")s)"
+echo "XVM-TIER RESULT FAIL ($npass passed, $nfail failed:${failed:- none}, dom0 result '${result:-none}', $(fmt_s "$T_END")s)"
 exit 1
