@@ -192,16 +192,10 @@ xvm_finish() {
 }
 
 # xvm_virsh URI SECONDS ARGS...: virsh -q -c URI ARGS under timeout, its
-# stdout and stderr together. A client killed by a signal is run once more:
-# processes in this TCG dom0 now and then die at their first TLS access
-# (README, pitfall 16), which is no fault of the daemon under test.
+# stdout and stderr together, and its exit status.
 xvm_virsh() {
   _vu=$1 _vt=$2; shift 2
   _vo=$(timeout "$_vt" virsh -q -c "$_vu" "$@" 2>&1); _vr=$?
-  if [ "$_vr" -gt 128 ] && [ "$_vr" -lt 160 ]; then
-    echo "XVM-INFO virsh $1 died (status $_vr: $(echo "$_vo" | tail -n 1)); once more" >&2
-    _vo=$(timeout "$_vt" virsh -q -c "$_vu" "$@" 2>&1); _vr=$?
-  fi
   [ -n "$_vo" ] && printf '%s\n' "$_vo"
   return "$_vr"
 }

@@ -59,13 +59,9 @@ OUT=/tmp/$g.start.out
 # virsh runs as 20-pv-guest runs xl create: directly, under the test's own
 # time limit, without timeout(1) and a command substitution around it
 # (their fork and exec took ~0.2 s in this dom0), so that both figures
-# time the same thing. A client killed by a signal runs once more (v).
+# time the same thing.
 xvm_now; c0=$NOW
 virsh -q -c "$XVM_URI" start $g > "$OUT" 2>&1; rc=$?
-if [ "$rc" -gt 128 ] && [ "$rc" -lt 160 ]; then
-  xvm_info "virsh start died (status $rc); once more"
-  v start $g > "$OUT" 2>&1; rc=$?
-fi
 if [ "$rc" -eq 0 ]; then
   xvm_now; xvm_info "virsh start returned after $(xvm_secs $((NOW - c0)))s"
 else

@@ -18,7 +18,7 @@ xvm_require_xvmd
 
 
 # loops: sets LOOPS to the number of loop devices bound to IMG (sysfs,
-# builtins only: no process to fault, README pitfall 16).
+# builtins only: no fork per poll, README pitfall 8).
 loops() {
   LOOPS=0
   for _f in /sys/block/loop*/loop/backing_file; do

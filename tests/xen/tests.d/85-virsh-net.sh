@@ -22,7 +22,7 @@ xvm_require_xvmd
 
 
 # ports: PORTS = the bridge's ports, VIFS = every vif* interface (sysfs,
-# builtins only: README pitfall 16).
+# builtins only: no fork per poll, README pitfall 8).
 ports() {
   PORTS= VIFS=
   for _p in /sys/class/net/$BR/brif/*; do [ -e "$_p" ] && PORTS="$PORTS ${_p##*/}"; done

@@ -11,7 +11,6 @@ g=xvm-stats
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.img
 
-# A client killed by a signal is run once more (README, pitfall 16).
 v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 # field NAME: the value of counter NAME in "DEV NAME VALUE" lines on stdin.
 field() { while read -r _d _n _v; do [ "$_n" = "$1" ] && echo "$_v"; done; }
