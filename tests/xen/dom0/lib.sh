@@ -157,6 +157,24 @@ xvm_secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
 # xvm_dominfo_field NAME: a field of the last xvm_check_listed's dominfo.
 xvm_dominfo_field() { echo "$XVM_DOMINFO" | sed -n "s/^$1: *//p"; }
 
+# xvm_start_disk_guest NAME IMG MIB: defines and starts NAME, the disk
+# guest (xvm.guest=disk) with a new sparse file IMG of MIB MiB as its
+# xvda; on failure fails the test and ends it.
+xvm_start_disk_guest() {
+  mkdir -p "${2%/*}"
+  rm -f "$2"
+  dd if=/dev/zero of="$2" bs=1M count=0 seek="$3" 2> /dev/null
+  xvm_guest_xml "$1" xvm.guest=disk "    <disk type='file' device='disk'>
+      <source file='$2'/>
+      <target dev='xvda' bus='xen'/>
+    </disk>" > "/tmp/$1.xml"
+  xvm_virsh "$XVM_URI" 180 define "/tmp/$1.xml" > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
+  if ! _out=$(xvm_virsh "$XVM_URI" 180 start "$1"); then
+    xvm_fail "virsh start: $_out"; tail -n 15 /var/log/xen/xvmd.out
+    xvm_virsh "$XVM_URI" 180 undefine "$1" > /dev/null; xvm_finish
+  fi
+}
+
 # xvm_check_listed NAME DOMID VCPUS: virsh list and dominfo of a running
 # guest agree with Xen: the id, running, VCPUS vCPUs, 128 MiB max, and
 # used memory within 1 MiB of xl list's (tot_pages).

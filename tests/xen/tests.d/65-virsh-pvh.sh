@@ -15,9 +15,10 @@ g=xvm-pvh1
 
 v() { xvm_virsh "$XVM_URI" 120 "$@"; }
 xvm_require_xvmd
-case $(xl info | sed -n 's/^virt_caps *: *//p') in
+caps=$(xl info | sed -n 's/^virt_caps *: *//p')
+case $caps in
   *hvm*) ;;
-  *) xvm_fail "Xen offers no HVM container here (virt_caps: $(xl info | sed -n 's/^virt_caps *: *//p'))"
+  *) xvm_fail "Xen offers no HVM container here (virt_caps: $caps)"
      xvm_finish ;;
 esac
 

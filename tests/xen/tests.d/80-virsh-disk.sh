@@ -27,18 +27,7 @@ loops() {
   done
 }
 
-mkdir -p /var/lib/xvm
-rm -f "$IMG"
-dd if=/dev/zero of="$IMG" bs=1M count=0 seek=48 2> /dev/null
-xvm_guest_xml $g xvm.guest=disk "    <disk type='file' device='disk'>
-      <source file='$IMG'/>
-      <target dev='xvda' bus='xen'/>
-    </disk>" > /tmp/$g.xml
-v define /tmp/$g.xml > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
-if ! out=$(v start $g 2>&1); then
-  xvm_fail "virsh start: $out"; tail -n 15 /var/log/xen/xvmd.out
-  v undefine $g; xvm_finish
-fi
+xvm_start_disk_guest $g "$IMG" 48
 domid=$(xl domid $g)
 be=/local/domain/0/backend/vbd/$domid/51712
 xvm_info "backend: physical-device $(xenstore-read $be/physical-device 2>&1)" \

@@ -16,18 +16,7 @@ v() { xvm_virsh "$XVM_URI" 180 "$@"; }
 field() { while read -r _d _n _v; do [ "$_n" = "$1" ] && echo "$_v"; done; }
 
 xvm_require_xvmd
-mkdir -p /var/lib/xvm
-rm -f "$IMG"
-dd if=/dev/zero of="$IMG" bs=1M count=0 seek=16 2> /dev/null
-xvm_guest_xml $g xvm.guest=disk "    <disk type='file' device='disk'>
-      <source file='$IMG'/>
-      <target dev='xvda' bus='xen'/>
-    </disk>" > /tmp/$g.xml
-v define /tmp/$g.xml > /dev/null || { xvm_fail "virsh define"; xvm_finish; }
-if ! out=$(v start $g 2>&1); then
-  xvm_fail "virsh start: $out"; tail -n 15 /var/log/xen/xvmd.out
-  v undefine $g; xvm_finish
-fi
+xvm_start_disk_guest $g "$IMG" 16
 domid=$(xl domid $g)
 sys=/sys/bus/xen-backend/devices/vbd-$domid-51712/statistics
 if xvm_wait_text "$LOG" "XVM-GUEST-DISK xvda" "$BOOT_WAIT"; then
