@@ -588,6 +588,35 @@ static unsigned int pvh_memmap(const struct xc_dom_image *dom,
 	return n;
 }
 
+/* What libxl__build_pre does for an HVM container before its memory is
+ * populated, by a build or a restore: the paging pool for HAP
+ * (libxl_get_required_shadow_memory: 256 KiB per vCPU and 2 KiB per MiB
+ * of RAM, times 4, in KiB) and libxl's default timer_mode,
+ * no_delay_for_missed_ticks (not part of a save stream). */
+static bool pvh_pre(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
+		    uint64_t mem_mb, GError **err)
+{
+	uint64_t pool_kib = 4 * (256ull * (d->max_vcpu_id + 1) + 2 * mem_mb);
+
+	if (xc_set_paging_mempool_size(x->xch, domid, pool_kib * 1024)) {
+		xc_fail(x, err, _("cannot size the paging pool of domain %u"), domid);
+		return false;
+	}
+	if (xc_hvm_param_set(x->xch, domid, HVM_PARAM_TIMER_MODE, HVMPTM_no_delay_for_missed_ticks)) {
+		xc_fail(x, err, _("cannot set the timer mode of domain %u"), domid);
+		return false;
+	}
+	return true;
+}
+
+/* A PVH domain: an HVM container with the local APIC alone emulated
+ * (HVM proper has the whole platform and needs QEMU). */
+static bool is_pvh(const xc_domaininfo_t *d)
+{
+	return (d->flags & XEN_DOMINF_hvm_guest) &&
+	       d->arch_config.emulation_flags == XEN_X86_EMU_LAPIC;
+}
+
 /* libxl__build_hvm for a PVH guest (no device model, no firmware; ACPI
  * tables as libxl's libacpi makes them for PVH, so that the guest finds
  * its vCPUs). All memory is populated now. The
@@ -602,9 +631,6 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	g_autoptr(GByteArray) rsdp = NULL;
 	g_autoptr(GByteArray) acpi = NULL;
 	uint64_t mem_mb = cfg->memory_kib / 1024, mem = mem_mb << 20, store = 0, console = 0;
-	/* libxl_get_required_shadow_memory: 256 KiB per vCPU and 2 KiB per
-	 * MiB of RAM, times 4 (KiB) */
-	uint64_t pool_kib = 4 * (256ull * (d->max_vcpu_id + 1) + 2 * mem_mb);
 	bool ok = false;
 
 	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
@@ -623,17 +649,8 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	}
 	G_STATIC_ASSERT(PVH_ACPI_RSDP >= PVH_MMIO_START);
 	hv_pvh_acpi_build(d->max_vcpu_id + 1, &rsdp, &acpi);
-	if (!apply_cpuid(x, domid, true, err))
+	if (!apply_cpuid(x, domid, true, err) || !pvh_pre(x, domid, d, mem_mb, err))
 		return false;
-	if (xc_set_paging_mempool_size(x->xch, domid, pool_kib * 1024)) {
-		xc_fail(x, err, _("cannot size the paging pool of domain %u"), domid);
-		return false;
-	}
-	/* libxl's default timer_mode, no_delay_for_missed_ticks. */
-	if (xc_hvm_param_set(x->xch, domid, HVM_PARAM_TIMER_MODE, HVMPTM_no_delay_for_missed_ticks)) {
-		xc_fail(x, err, _("cannot set the timer mode of domain %u"), domid);
-		return false;
-	}
 	dom = dom_begin(x, domid, d, cfg, res, XC_DOM_HVM_CONTAINER, err);
 	if (!dom)
 		return false;
@@ -708,8 +725,7 @@ static bool xen_build(hv_t *hv, uint32_t domid, const struct hv_build_config *cf
 	}
 	if (!raw_getinfo(x, domid, &d, err))
 		return false;
-	if ((d.flags & XEN_DOMINF_hvm_guest) &&
-	    d.arch_config.emulation_flags != XEN_X86_EMU_LAPIC) {
+	if ((d.flags & XEN_DOMINF_hvm_guest) && !is_pvh(&d)) {
 		/* HVM needs hvmloader and QEMU as its device model. */
 		g_set_error(err, HV_ERROR, ENOSYS,
 			    _("building HVM domains on Xen is not supported by xvm yet; "
@@ -968,11 +984,23 @@ static int save_suspend(void *data)
 	       SHUTDOWN_suspend;
 }
 
+/* An HVM stream asks the device model to log the pages it dirties; a PVH
+ * domain has none (libxl answers at once for it too). */
+static int save_switch_logdirty(uint32_t domid G_GNUC_UNUSED, unsigned enable G_GNUC_UNUSED,
+				void *data G_GNUC_UNUSED)
+{
+	return 0;
+}
+
 static bool xen_save(hv_t *hv, uint32_t domid, int fd, GError **err)
 {
 	struct hv_xen *x = hx(hv);
 	struct save_ctx c = { x, domid };
-	struct save_callbacks cb = { .suspend = save_suspend, .data = &c };
+	struct save_callbacks cb = {
+		.suspend = save_suspend,
+		.switch_qemu_logdirty = save_switch_logdirty,
+		.data = &c,
+	};
 	xc_domaininfo_t d;
 
 	if (!raw_getinfo(x, domid, &d, err))
@@ -982,9 +1010,9 @@ static bool xen_save(hv_t *hv, uint32_t domid, int fd, GError **err)
 			    _("domain %u is not suspended: it cannot be saved"), domid);
 		return false;
 	}
-	if (d.flags & XEN_DOMINF_hvm_guest) {
+	if ((d.flags & XEN_DOMINF_hvm_guest) && !is_pvh(&d)) {
 		g_set_error(err, HV_ERROR, ENOSYS,
-			    _("saving PVH and HVM domains on Xen is not supported by xvm yet"));
+			    _("saving HVM domains on Xen is not supported by xvm yet"));
 		return false;
 	}
 	/* flags 0: not live, the domain is suspended already. */
@@ -1042,12 +1070,22 @@ static bool xen_restore(hv_t *hv, uint32_t domid, int fd, uint32_t store_domid,
 
 	if (!raw_getinfo(x, domid, &d, err))
 		return false;
-	if (d.flags & XEN_DOMINF_hvm_guest) {
+	if ((d.flags & XEN_DOMINF_hvm_guest) && !is_pvh(&d)) {
 		g_set_error(err, HV_ERROR, ENOSYS,
-			    _("restoring PVH and HVM domains on Xen is not supported by xvm yet"));
+			    _("restoring HVM domains on Xen is not supported by xvm yet"));
 		return false;
 	}
-	if (xc_domain_set_memmap_limit(x->xch, domid, d.max_pages * (HV_PAGE_SIZE / 1024))) {
+	/* PVH: the stream brings the CPUID policy, the HVM context, the
+	 * params with the special pages and the ACPI tables in memory; the
+	 * memory map was read by the guest at boot. */
+	if (is_pvh(&d)) {
+		uint64_t kib = d.max_pages * (HV_PAGE_SIZE / 1024);
+
+		kib = kib > HVM_MAXMEM_SLACK_KIB ? kib - HVM_MAXMEM_SLACK_KIB : 0;
+		if (!pvh_pre(x, domid, &d, kib / 1024, err))
+			return false;
+	} else if (xc_domain_set_memmap_limit(x->xch, domid,
+					      d.max_pages * (HV_PAGE_SIZE / 1024))) {
 		xc_fail(x, err, _("cannot set the memory map limit of domain %u"), domid);
 		return false;
 	}

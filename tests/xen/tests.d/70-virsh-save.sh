@@ -3,10 +3,12 @@
 # xc_domain_save / xc_domain_restore under xvmd's image header): the
 # guest counts on its console (XVM-GUEST-TICK N); after restore the count
 # goes on from where it was, it does not start again at 1.
+# 75-virsh-save-pvh runs it for a 2-vCPU PVH guest (XVM_SAVE_NAME,
+# XVM_GUEST_PVH, XVM_GUEST_VCPUS; xvm_guest_xml).
 . /xvm/lib.sh
 CON=/var/log/xen/console
 BOOT_WAIT=${XVM_GUEST_BOOT_WAIT:-240}
-g=xvm-save
+g=${XVM_SAVE_NAME:-xvm-save}
 LOG=$CON/guest-$g.log
 IMG=/var/lib/xvm/$g.save
 
@@ -73,6 +75,11 @@ domid2=$(xl domid $g 2>/dev/null)
 [ -n "$domid2" ] && [ "$domid2" != "$domid" ] && xvm_ok "restored as domain $domid2 (was $domid)" ||
   xvm_fail "after restore: xl domid '$domid2'"
 [ "$(v domstate $g)" = running ] && xvm_ok "running after restore" || xvm_fail "state after restore: $(v domstate $g)"
+# Every vCPU came back online (an offline one is 'p' in xl vcpu-list).
+off=$(xl vcpu-list $g 2>/dev/null | awk 'NR > 1 && $5 ~ /p/' | wc -l)
+nv=$(xl vcpu-list $g 2>/dev/null | awk 'NR > 1' | wc -l)
+[ "$nv" = "${XVM_GUEST_VCPUS:-1}" ] && [ "$off" = 0 ] && xvm_ok "$nv vCPU(s) online after restore" ||
+  xvm_fail "vCPUs after restore: $(xl vcpu-list $g 2>&1 | tr '\n' ';')"
 if wait_tick $((before + 2)) 120; then
   # The first tick after the restore continues the count.
   first=
