@@ -80,11 +80,25 @@ lc_env_start(LcEnv *env)
     env->thread = g_thread_new("loop", loop_thread, env);
 }
 
+static gboolean
+quit_loop(gpointer data)
+{
+    g_main_loop_quit(data);
+    return G_SOURCE_REMOVE;
+}
+
 void
 lc_env_stop(LcEnv *env)
 {
+    GSource *quit = g_idle_source_new();
+
     lc_driver_close(env);
-    g_main_loop_quit(env->loop);
+    /* Quit from inside the loop: a quit before the loop thread reached
+     * g_main_loop_run (it may still wait to acquire the context) would be
+     * lost, run setting the loop running again, and the join would hang. */
+    g_source_set_callback(quit, quit_loop, env->loop, NULL);
+    g_source_attach(quit, env->ctx);
+    g_source_unref(quit);
     g_thread_join(env->thread);
     g_main_loop_unref(env->loop);
     g_main_context_unref(env->ctx);
