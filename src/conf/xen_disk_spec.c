@@ -538,16 +538,11 @@ xvmXenDiskSpecFormat(const xvmDomainDiskDef *disk, GError **error)
     g_string_append(buf, "format=");
     switch (disk->format) {
     case XVM_DOMAIN_DISK_FORMAT_QCOW2:
-        g_string_append(buf, "qcow2");
-        break;
     case XVM_DOMAIN_DISK_FORMAT_VHD:
-        g_string_append(buf, "vhd");
-        break;
     case XVM_DOMAIN_DISK_FORMAT_QCOW:
-        g_string_append(buf, "qcow");
-        break;
     case XVM_DOMAIN_DISK_FORMAT_QED:
-        g_string_append(buf, "qed");
+        /* xl's format names are libvirt's */
+        g_string_append(buf, xvmDomainDiskFormatTypeToString(disk->format));
         break;
     case XVM_DOMAIN_DISK_FORMAT_RAW:
     case XVM_DOMAIN_DISK_FORMAT_DEFAULT:

@@ -21,14 +21,6 @@
 #define LOOP_CONTROL "/dev/loop-control"
 #define LOOP_TRIES 16
 
-static char *
-backend_key(xvmXsConn *conn, const char *be, const char *key, GError **error)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s", be, key);
-
-    return xvmXsRead(conn, path, error);
-}
-
 /* A free loop device bound to `file`: its path and the device number.
  * Another process may take the free one first: tried again. */
 static char *
@@ -100,12 +92,12 @@ xvmDom0BlockAttach(xvmXsConn *conn, const char *be, GError **error)
     struct stat st;
     dev_t rdev;
 
-    if (!(type = backend_key(conn, be, "type", error)))
+    if (!(type = xvmXsReadKey(conn, be, "type", error)))
         return error && *error ? FALSE : TRUE;
     if (strcmp(type, "phy") != 0)
         return TRUE;          /* qdisk: qemu's business */
-    if (!(params = backend_key(conn, be, "params", error)) ||
-        !(mode = backend_key(conn, be, "mode", error))) {
+    if (!(params = xvmXsReadKey(conn, be, "params", error)) ||
+        !(mode = xvmXsReadKey(conn, be, "mode", error))) {
         if (error && !*error)
             xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s has no params or mode"), be);
         return FALSE;
@@ -177,8 +169,8 @@ xvmDom0BlockReleaseDomain(xvmXsConn *conn, guint32 domid, guint32 backend_domid,
         return;
     for (char **d = devs; *d; d++) {
         g_autofree char *be = g_strdup_printf("%s/%s", dir, *d);
-        g_autofree char *path = backend_key(conn, be, "physical-device-path", NULL);
-        g_autofree char *params = backend_key(conn, be, "params", NULL);
+        g_autofree char *path = xvmXsReadKey(conn, be, "physical-device-path", NULL);
+        g_autofree char *params = xvmXsReadKey(conn, be, "params", NULL);
 
         if (path && g_str_has_prefix(path, "/dev/loop")) {
             g_ptr_array_add(loops, g_steal_pointer(&path));

@@ -22,15 +22,6 @@
 
 #define SCRIPT_DIR "/etc/xen/scripts"
 #define POLL_MS 20
-#define OUTPUT_MAX 400
-
-static char *
-backend_key(xvmXsConn *conn, const char *be, const char *key, GError **error)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s", be, key);
-
-    return xvmXsRead(conn, path, error);
-}
 
 /* What the script needs to know about one vif backend. */
 typedef struct {
@@ -56,9 +47,9 @@ netdev_read(xvmXsConn *conn, const char *be, NetDev *nd, GError **error)
     guint64 d, h;
 
     memset(nd, 0, sizeof(*nd));
-    if (!(domid = backend_key(conn, be, "frontend-id", error)) ||
-        !(handle = backend_key(conn, be, "handle", error)) ||
-        !(script = backend_key(conn, be, "script", error)) ||
+    if (!(domid = xvmXsReadKey(conn, be, "frontend-id", error)) ||
+        !(handle = xvmXsReadKey(conn, be, "handle", error)) ||
+        !(script = xvmXsReadKey(conn, be, "script", error)) ||
         !g_ascii_string_to_unsigned(domid, 10, 0, G_MAXUINT32, &d, NULL) ||
         !g_ascii_string_to_unsigned(handle, 10, 0, G_MAXINT, &h, NULL) || !*script) {
         if (error && !*error)
@@ -70,7 +61,7 @@ netdev_read(xvmXsConn *conn, const char *be, NetDev *nd, GError **error)
     nd->script = g_path_is_absolute(script) ? g_steal_pointer(&script)
                  : g_build_filename(SCRIPT_DIR, script, NULL);
     nd->vif = g_strdup_printf("vif%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT, d, h);
-    nd->gatewaydev = backend_key(conn, be, "gatewaydev", NULL);
+    nd->gatewaydev = xvmXsReadKey(conn, be, "gatewaydev", NULL);
     if (!nd->gatewaydev)
         nd->gatewaydev = g_strdup("");
     return TRUE;
@@ -212,7 +203,7 @@ wait_netback(xvmXsConn *conn, const char *be, const NetDev *nd, const char *what
 
     for (;;) {
         g_autoptr(GError) err = NULL;
-        g_autofree char *s = backend_key(conn, be, "state", &err);
+        g_autofree char *s = xvmXsReadKey(conn, be, "state", &err);
         guint64 state = 0;
 
         if (err) {
@@ -258,14 +249,14 @@ xvmDom0NetOnline(xvmXsConn *conn, const char *be, const char *what, guint timeou
     if (!run_script(conn, be, &nd, "online", MAX(timeout_ms, XVM_DOM0_NET_SCRIPT_TIMEOUT_MS),
                     &why)) {
         /* The script's own reason first (what its fatal() recorded). */
-        g_autofree char *reason = backend_key(conn, be, "hotplug-error", NULL);
+        g_autofree char *reason = xvmXsReadKey(conn, be, "hotplug-error", NULL);
         g_autofree char *shown = reason && *reason ? xvmBackendPrintable(reason) : NULL;
 
         xvmConfError(error, VIR_ERR_OPERATION_FAILED, _("%s: %s online failed: %s"), what,
                      nd.script, shown ? shown : why);
         goto out;
     }
-    status = backend_key(conn, be, "hotplug-status", NULL);
+    status = xvmXsReadKey(conn, be, "hotplug-status", NULL);
     if (g_strcmp0(status, "connected") != 0) {
         xvmConfError(error, VIR_ERR_OPERATION_FAILED,
                      _("%s: %s online did not report the interface connected "
@@ -284,7 +275,7 @@ xvmDom0NetOnline(xvmXsConn *conn, const char *be, const char *what, guint timeou
 void
 xvmDom0NetOffline(xvmXsConn *conn, const char *be)
 {
-    g_autofree char *status = backend_key(conn, be, "hotplug-status", NULL);
+    g_autofree char *status = xvmXsReadKey(conn, be, "hotplug-status", NULL);
     g_autofree char *why = NULL;
     NetDev nd;
 

@@ -100,14 +100,6 @@ on_timeout(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static char *
-read_key(xvmXsConn *conn, const char *dir, const char *key, GError **error)
-{
-    g_autofree char *path = g_strdup_printf("%s/%s", dir, key);
-
-    return xvmXsRead(conn, path, error);
-}
-
 /* Text a backend wrote, fit for an error message: valid UTF-8, no
  * control characters, at most MESSAGE_MAX bytes. */
 #define MESSAGE_MAX 512
@@ -133,7 +125,7 @@ static BackendState
 backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
 {
     g_autoptr(GError) err = NULL;
-    g_autofree char *state = read_key(conn, ref->path, "state", &err);
+    g_autofree char *state = xvmXsReadKey(conn, ref->path, "state", &err);
     g_autofree char *hotplug = NULL;
     guint64 st = 0;
 
@@ -141,7 +133,7 @@ backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
         g_propagate_error(error, g_steal_pointer(&err));
         return BACKEND_FAILED;
     }
-    if (!(hotplug = read_key(conn, ref->path, "hotplug-status", &err)) && err) {
+    if (!(hotplug = xvmXsReadKey(conn, ref->path, "hotplug-status", &err)) && err) {
         g_propagate_error(error, g_steal_pointer(&err));
         return BACKEND_FAILED;
     }
@@ -151,7 +143,7 @@ backend_state(xvmXsConn *conn, const xvmBackendRef *ref, GError **error)
         return BACKEND_FAILED;
     }
     if (g_strcmp0(hotplug, "error") == 0) {
-        g_autofree char *reason = read_key(conn, ref->path, "hotplug-error", NULL);
+        g_autofree char *reason = xvmXsReadKey(conn, ref->path, "hotplug-error", NULL);
         g_autofree char *shown = reason && *reason ? xvmBackendPrintable(reason) : NULL;
 
         xvmConfError(error, VIR_ERR_INTERNAL_ERROR, _("%s: %s"), ref->what,

@@ -197,6 +197,14 @@ xvmXsRead(xvmXsConn *conn, const char *path, GError **error)
     return value;
 }
 
+char *
+xvmXsReadKey(xvmXsConn *conn, const char *dir, const char *key, GError **error)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s", dir, key);
+
+    return xvmXsRead(conn, path, error);
+}
+
 gboolean
 xvmXsWrite(xvmXsConn *conn, const char *path, const char *value, GError **error)
 {

@@ -49,6 +49,8 @@ gboolean xvmXsRemoveTrees(xvmXsConn *conn, const char *const *paths, gsize n,
 
 /* One node's value, NULL when absent (or on error: *error set then). */
 char *xvmXsRead(xvmXsConn *conn, const char *path, GError **error);
+/* xvmXsRead of DIR/KEY. */
+char *xvmXsReadKey(xvmXsConn *conn, const char *dir, const char *key, GError **error);
 gboolean xvmXsWrite(xvmXsConn *conn, const char *path, const char *value,
                     GError **error);
 

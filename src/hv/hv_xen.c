@@ -477,9 +477,15 @@ static bool apply_cpuid(struct hv_xen *x, uint32_t domid, bool pae, GError **err
 	return true;
 }
 
+/* A builder's step: a libxenguest call that fails with errno, reported
+ * as `what`; the builder releases its image at `out`. */
+#define STEP(call, what) \
+	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
+
 /* What both builders do first: the ring ports, then a builder image in
  * `container` for domid with the command line, the ports and their
- * domains, the vCPUs, no claim. NULL with *err on failure. */
+ * domains, the vCPUs, no claim, its kernel and ramdisk loaded and bound
+ * to the domain. NULL with *err on failure. */
 static struct xc_dom_image *dom_begin(struct hv_xen *x, uint32_t domid,
 				      const xc_domaininfo_t *d,
 				      const struct hv_build_config *cfg,
@@ -502,7 +508,14 @@ static struct xc_dom_image *dom_begin(struct hv_xen *x, uint32_t domid,
 	dom->xenstore_domid = cfg->store_domid;
 	dom->claim_enabled = 0;
 	dom->max_vcpus = d->max_vcpu_id + 1;
+	STEP(xc_dom_kernel_file(dom, cfg->kernel), _("cannot load the kernel"));
+	if (cfg->ramdisk)
+		STEP(xc_dom_module_file(dom, cfg->ramdisk, NULL), _("cannot load the ramdisk"));
+	STEP(xc_dom_boot_xen_init(dom, x->xch, domid), _("cannot start the domain builder"));
 	return dom;
+out:
+	xc_dom_release(dom);
+	return NULL;
 }
 
 /* libxl__build_pv's sequence of xc_dom_* calls. */
@@ -514,12 +527,6 @@ static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 	uint64_t mem_mb = cfg->memory_kib / 1024;
 	bool ok = false;
 
-	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
-		g_set_error(err, HV_ERROR, EINVAL,
-			    _("cannot build domain %u with %" G_GUINT64_FORMAT " KiB of memory"),
-			    domid, cfg->memory_kib);
-		return false;
-	}
 	/* Default CPUID policy for a 64-bit PV guest; e820 limit at the max. */
 	if (!apply_cpuid(x, domid, true, err))
 		return false;
@@ -530,21 +537,12 @@ static bool build_pv(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d,
 	dom = dom_begin(x, domid, d, cfg, res, XC_DOM_PV_CONTAINER, err);
 	if (!dom)
 		return false;
-	dom->flags = 0;
-
-#define STEP(call, what) \
-	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
-	STEP(xc_dom_kernel_file(dom, cfg->kernel), _("cannot load the kernel"));
-	if (cfg->ramdisk)
-		STEP(xc_dom_module_file(dom, cfg->ramdisk, NULL), _("cannot load the ramdisk"));
-	STEP(xc_dom_boot_xen_init(dom, x->xch, domid), _("cannot start the domain builder"));
 	STEP(xc_dom_parse_image(dom), _("the kernel is not a PV kernel Xen can boot"));
 	STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), _("cannot lay out the guest's memory"));
 	STEP(xc_dom_boot_mem_init(dom), _("cannot populate the guest's memory"));
 	STEP(xc_dom_build_image(dom), _("cannot load the kernel into the guest"));
 	STEP(xc_dom_boot_image(dom), _("cannot set up the guest's boot state"));
 	STEP(xc_dom_gnttab_init(dom), _("cannot seed the guest's grant table"));
-#undef STEP
 	/* INTRODUCE and xenconsoled want machine frames of a PV guest. */
 	res->store_gfn = xc_dom_p2m(dom, dom->xenstore_pfn);
 	res->console_gfn = xc_dom_p2m(dom, dom->console_pfn);
@@ -633,12 +631,6 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	uint64_t mem_mb = cfg->memory_kib / 1024, mem = mem_mb << 20, store = 0, console = 0;
 	bool ok = false;
 
-	if (mem_mb == 0 || mem_mb > UINT32_MAX) {
-		g_set_error(err, HV_ERROR, EINVAL,
-			    _("cannot build domain %u with %" G_GUINT64_FORMAT " KiB of memory"),
-			    domid, cfg->memory_kib);
-		return false;
-	}
 	/* The tables and RSDP must stay below the special pages and the
 	 * local APIC (the MMIO hole's start is where they begin). */
 	if (d->max_vcpu_id + 1 > PVH_ACPI_MAX_VCPUS) {
@@ -666,12 +658,6 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	dom->vga_hole_size = 0;
 	dom->device_model = false;
 
-#define STEP(call, what) \
-	do { if ((call) != 0) { xc_fail(x, err, "%s", what); goto out; } } while (0)
-	STEP(xc_dom_kernel_file(dom, cfg->kernel), _("cannot load the kernel"));
-	if (cfg->ramdisk)
-		STEP(xc_dom_module_file(dom, cfg->ramdisk, NULL), _("cannot load the ramdisk"));
-	STEP(xc_dom_boot_xen_init(dom, x->xch, domid), _("cannot start the domain builder"));
 	STEP(xc_dom_parse_image(dom),
 	     _("the kernel is not one Xen can boot as PVH (no XEN_ELFNOTE_PHYS32_ENTRY)"));
 	STEP(xc_dom_mem_init(dom, (unsigned int)mem_mb), _("cannot lay out the guest's memory"));
@@ -701,7 +687,6 @@ static bool build_pvh(struct hv_xen *x, uint32_t domid, const xc_domaininfo_t *d
 	     _("cannot give the guest its xenstore event channel"));
 	STEP(xc_hvm_param_set(x->xch, domid, HVM_PARAM_CONSOLE_EVTCHN, res->console_port),
 	     _("cannot give the guest its console event channel"));
-#undef STEP
 	res->store_gfn = store;
 	res->console_gfn = console;
 	ok = true;
@@ -711,6 +696,7 @@ out:
 	xc_dom_release(dom);
 	return ok;
 }
+#undef STEP
 
 static bool xen_build(hv_t *hv, uint32_t domid, const struct hv_build_config *cfg,
 		      struct hv_build_result *res, GError **err)
@@ -739,6 +725,13 @@ static bool xen_build(hv_t *hv, uint32_t domid, const struct hv_build_config *cf
 	if (!check_image(cfg->kernel, _("kernel"), err) ||
 	    (cfg->ramdisk && !check_image(cfg->ramdisk, _("ramdisk"), err)))
 		return false;
+	/* The builders take the size in MiB as an unsigned int. */
+	if (cfg->memory_kib / 1024 == 0 || cfg->memory_kib / 1024 > UINT32_MAX) {
+		g_set_error(err, HV_ERROR, EINVAL,
+			    _("cannot build domain %u with %" G_GUINT64_FORMAT " KiB of memory"),
+			    domid, cfg->memory_kib);
+		return false;
+	}
 	if (d.flags & XEN_DOMINF_hvm_guest)
 		return build_pvh(x, domid, &d, cfg, res, err);
 	return build_pv(x, domid, &d, cfg, res, err);

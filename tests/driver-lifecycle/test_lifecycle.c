@@ -687,6 +687,17 @@ test_graceful_destroy(void)
     lc_env_stop(&env);
 }
 
+/* Domain NAME of 64 MiB with the <os> TYPE element, the test kernel and
+ * <clock> holding TIMER. */
+static char *
+timer_domain_xml(const char *name, const char *type, const char *kernel, const char *timer)
+{
+    return g_strdup_printf("<domain type='xen'><name>%s</name><memory unit='MiB'>64</memory>"
+                           "<os>%s<kernel>%s</kernel></os>"
+                           "<clock offset='utc'>%s</clock></domain>",
+                           name, type, kernel, timer);
+}
+
 /* What cannot boot is refused before anything exists. */
 static void
 test_unsupported(void)
@@ -721,18 +732,15 @@ test_unsupported(void)
      * from Xen; hpet = 0): refused, not ignored. */
     g_clear_error(&err);
     {
-        static const struct { const char *os; const char *timer; const char *word; } cases[] = {
-            { "linux", "<timer name='tsc' mode='paravirt'/>", "'paravirt'" },
-            { "hvm", "<timer name='hpet' present='no'/>", "HPET" },
+        static const struct { const char *type; const char *timer; const char *word; } cases[] = {
+            { "<type>linux</type>", "<timer name='tsc' mode='paravirt'/>", "'paravirt'" },
+            { "<type>hvm</type>", "<timer name='hpet' present='no'/>", "HPET" },
         };
 
         for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
             g_autofree char *name = g_strdup_printf("timer%" G_GSIZE_FORMAT, i);
-            g_autofree char *xml = g_strdup_printf(
-                "<domain type='xen'><name>%s</name><memory unit='MiB'>64</memory>"
-                "<os><type>%s</type><kernel>%s</kernel></os>"
-                "<clock offset='utc'>%s</clock></domain>",
-                name, cases[i].os, env.s.kernel, cases[i].timer);
+            g_autofree char *xml = timer_domain_xml(name, cases[i].type, env.s.kernel,
+                                                    cases[i].timer);
             g_autoptr(xvmDomainObj) obj = lc_define_xml(&env, xml);
 
             xvmDomainObjLock(obj);
@@ -761,11 +769,8 @@ test_unsupported(void)
 
         for (gsize i = 0; i < G_N_ELEMENTS(ok_cases); i++) {
             g_autofree char *name = g_strdup_printf("tsc%" G_GSIZE_FORMAT, i);
-            g_autofree char *xml = g_strdup_printf(
-                "<domain type='xen'><name>%s</name><memory unit='MiB'>64</memory>"
-                "<os>%s<kernel>%s</kernel></os>"
-                "<clock offset='utc'>%s</clock></domain>",
-                name, ok_cases[i].type, env.s.kernel, ok_cases[i].timer);
+            g_autofree char *xml = timer_domain_xml(name, ok_cases[i].type, env.s.kernel,
+                                                    ok_cases[i].timer);
             g_autoptr(xvmDomainObj) obj = lc_define_xml(&env, xml);
             struct hv_dominfo info;
 

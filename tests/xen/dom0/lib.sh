@@ -157,6 +157,28 @@ xvm_secs() { echo "$(( $1 / 100 )).$(( $1 % 100 / 10 ))"; }
 # xvm_dominfo_field NAME: a field of the last xvm_check_listed's dominfo.
 xvm_dominfo_field() { echo "$XVM_DOMINFO" | sed -n "s/^$1: *//p"; }
 
+# xvm_destroy_undefine NAME VM_BEFORE: virsh destroy (reason destroyed,
+# gone from xl) and undefine (no longer listed) of NAME, then nothing of it
+# is left: xl lists only Domain-0, /local/domain holds only 0, and /vm is
+# as VM_BEFORE (xenstore-list /vm, sorted, on one line) was.
+xvm_destroy_undefine() {
+  if _o=$(xvm_virsh "$XVM_URI" 120 destroy "$1"); then xvm_ok "virsh destroy"; else
+    xvm_fail "virsh destroy: $_o"; fi
+  _r=$(xvm_virsh "$XVM_URI" 120 domstate --reason "$1")
+  [ "$_r" = "shut off (destroyed)" ] && xvm_ok "after destroy: $_r" || xvm_fail "after destroy: '$_r'"
+  xl domid "$1" > /dev/null 2>&1 && xvm_fail "xl still lists $1 after destroy" || xvm_ok "gone from xl"
+  if _o=$(xvm_virsh "$XVM_URI" 120 undefine "$1"); then xvm_ok "virsh undefine"; else
+    xvm_fail "virsh undefine: $_o"; fi
+  xvm_virsh "$XVM_URI" 120 list --all --name | grep -qx "$1" &&
+    xvm_fail "$1 still listed after undefine" || xvm_ok "not listed after undefine"
+  _n=$(xl list | grep -vc '^Name ')
+  [ "$_n" = 1 ] && xvm_ok "xl list: only Domain-0" || { xvm_fail "leftover domains:"; xl list; }
+  _d=$(xenstore-list /local/domain 2>&1 | tr '\n' ' ')
+  [ "$_d" = "0 " ] && xvm_ok "/local/domain: only 0" || xvm_fail "/local/domain holds: $_d"
+  _v=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
+  [ "$_v" = "$2" ] && xvm_ok "/vm: nothing of $1" || xvm_fail "/vm before '$2' after '$_v'"
+}
+
 # xvm_start_disk_guest NAME IMG MIB: defines and starts NAME, the disk
 # guest (xvm.guest=disk) with a new sparse file IMG of MIB MiB as its
 # xvda; on failure fails the test and ends it.

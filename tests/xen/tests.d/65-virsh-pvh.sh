@@ -87,18 +87,5 @@ case $fs in *feature-*) xvm_ok "the guest wrote control/: $fs" ;;
   *) xvm_fail "no guest feature-* under /local/domain/$domid/control: '$fs'" ;; esac
 
 # ---- destroy, undefine, nothing left ----------------------------------------
-if out=$(v destroy $g 2>&1); then xvm_ok "virsh destroy"; else xvm_fail "virsh destroy: $out"; fi
-r=$(v domstate --reason $g)
-[ "$r" = "shut off (destroyed)" ] && xvm_ok "after destroy: $r" || xvm_fail "after destroy: '$r'"
-xl domid $g > /dev/null 2>&1 && xvm_fail "xl still lists $g after destroy" || xvm_ok "gone from xl"
-if out=$(v undefine $g 2>&1); then xvm_ok "virsh undefine"; else xvm_fail "virsh undefine: $out"; fi
-v list --all --name | grep -qx $g && xvm_fail "$g still listed after undefine" ||
-  xvm_ok "not listed after undefine"
-n=$(xl list | grep -vc '^Name ')
-[ "$n" = 1 ] && xvm_ok "xl list: only Domain-0" || { xvm_fail "leftover domains:"; xl list; }
-doms=$(xenstore-list /local/domain 2>&1 | tr '\n' ' ')
-[ "$doms" = "0 " ] && xvm_ok "/local/domain: only 0" || xvm_fail "/local/domain holds: $doms"
-vm_after=$(xenstore-list /vm 2>/dev/null | sort | tr '\n' ' ')
-[ "$vm_after" = "$vm_before" ] && xvm_ok "/vm: nothing of $g" ||
-  xvm_fail "/vm before '$vm_before' after '$vm_after'"
+xvm_destroy_undefine $g "$vm_before"
 xvm_finish
